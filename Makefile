@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# klp replace policies: build, boot and test a patched Linux 6.12.
+# Every target installs what it needs first (make deps).  Variables:
+#   KSRC=<dir>     use your own 6.12 tree instead of Debian's linux-source-6.12
+#   BUILD=<dir>    where everything is built (default: ./build)
+#   FORCE=1        let 'make tree' discard edits made in the assembled tree
+#   QEMU_ACCEL=kvm|tcg|auto, QEMU_TIMEOUT=<s>, JOBS=<n>
+
+H := harness
+
+.PHONY: all demo deps tree export kernel initramfs kunit selftest static \
+	check series clean help
+
+all: demo
+
+help:
+	@sed -n 's/^\([a-z]*\):.*## \(.*\)/  make \1\t\2/p' $(MAKEFILE_LIST)
+
+deps: ## install missing Debian packages (as root) or print the command
+	@$(H)/deps.sh
+
+tree: deps ## assemble the patched tree in build/linux
+	@$(H)/tree.sh
+
+export: ## carry edits made in build/linux back into patches/ and MANIFEST
+	@$(H)/export.sh
+
+kernel: tree ## build the test kernel, its modules and the selftests
+	@$(H)/kernel.sh
+
+initramfs: kernel ## pack the guest initramfs
+	@$(H)/initramfs.sh
+
+demo: initramfs ## the main job: boot, load a livepatch, show what runs
+	@$(H)/qemu.sh demo 600
+
+kunit: tree ## KUnit suites via kunit.py under QEMU
+	@$(H)/kunit.sh
+
+selftest: tree ## boot the test kernel and run every livepatch selftest
+	@$(H)/selftest.sh
+
+static: kernel ## sparse, checkpatch --strict and kernel-doc
+	@$(H)/static.sh
+
+check: deps ## kunit + selftest + static checks; ends "N passed, M failed"
+	@$(H)/check.sh
+
+series: tree ## git format-patch series with cover letter in build/series
+	@$(H)/series.sh
+
+clean: ## remove build/ (the assembled tree too)
+	rm -rf build

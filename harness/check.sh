@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: KUnit, the booted selftests and the static checks, each
+# phase run even when an earlier one fails, then one closing line
+# "N passed, M failed" over every KUnit case, selftest script and check.
+. "$(dirname "$0")/lib.sh"
+
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS" "$LOGS"
+timings=
+
+phase() {
+	local name=$1 start rc
+	shift
+	start=$(date +%s)
+	echo
+	info "check: $name"
+	set +e
+	"$@"
+	rc=$?
+	set -e
+	timings="$timings $name=$(since "$start")s"
+	# A phase that failed without recording why still fails the run.
+	if [ "$rc" != 0 ] && ! grep -qs '^fail ' "$RESULTS/$name"; then
+		echo "fail $name: exited $rc" >> "$RESULTS/$name"
+	fi
+	return "$rc"
+}
+
+# Everything else runs on the assembled tree.
+if phase tree "$PROJECT/harness/tree.sh"; then
+	phase kunit "$PROJECT/harness/kunit.sh" || true
+	phase selftest "$PROJECT/harness/selftest.sh" || true
+	phase static "$PROJECT/harness/static.sh" || true
+fi
+
+echo
+echo "phase timings:$timings"
+cat "$RESULTS"/* > "$BUILD/check-results.txt"
+grep '^fail ' "$BUILD/check-results.txt" | sed 's/^fail /FAILED: /' || true
+passed=$(grep -c '^pass ' "$BUILD/check-results.txt" || true)
+failed=$(grep -c '^fail ' "$BUILD/check-results.txt" || true)
+skipped=$(grep -c '^skip ' "$BUILD/check-results.txt" || true)
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" = 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the guest jobs; sourced.
+
+KLP=/sys/kernel/livepatch
+
+# show_patches: every livepatch with its sysfs state, one line each.
+show_patches() {
+	local p attr line any=
+	for p in "$KLP"/*; do
+		[ -d "$p" ] || continue
+		any=1
+		line="  $(basename "$p"):"
+		for attr in enabled transition replace; do
+			[ -r "$p/$attr" ] && line="$line $attr=$(cat "$p/$attr")"
+		done
+		echo "$line"
+	done
+	[ -n "$any" ] || echo "  (no livepatch loaded)"
+}
+
+# wait_transition <patch>: until its transition ends (30 s at most).
+wait_transition() {
+	local i
+	for i in $(seq 300); do
+		[ "$(cat "$KLP/$1/transition" 2>/dev/null)" = 0 ] && return 0
+		[ -d "$KLP/$1" ] || return 0
+		sleep 0.1
+	done
+	echo "transition of $1 did not finish" >&2
+	return 1
+}
+
+# step <title>: a numbered heading in the demo output.
+STEP=0
+step() {
+	STEP=$((STEP + 1))
+	echo
+	echo "--- $STEP. $*"
+}

@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the project's KUnit suites with kunit.py (x86_64, under QEMU) from
+# kunit/.kunitconfig, print kunit.py's summary, and record one result per
+# test case for 'make check'.
+. "$(dirname "$0")/lib.sh"
+
+need_tree
+RESULT_FILE=kunit
+mkdir -p "$LOGS" "$RESULTS"
+rm -f "$RESULTS/$RESULT_FILE" "$BUILD/kunit.json"
+start=$(date +%s)
+
+set +e
+(cd "$TREE" && python3 tools/testing/kunit/kunit.py run \
+	--arch=x86_64 --build_dir="$KUNIT_OBJ" \
+	--kunitconfig="$PROJECT/kunit/.kunitconfig" \
+	--jobs="$JOBS" --make_options "CC=$(kcc)" \
+	--timeout="${KUNIT_TIMEOUT:-600}" \
+	--json="$BUILD/kunit.json" ${KUNIT_ARGS:-}) 2>&1 | tee "$LOGS/kunit.log"
+krc=${PIPESTATUS[0]}
+set -e
+
+# One result per test case (parameterised cases count once per
+# parameter), read from kunit.py's JSON rather than its console output.
+if [ -s "$BUILD/kunit.json" ]; then
+	python3 - "$BUILD/kunit.json" > "$BUILD/kunit.cases" <<'EOF'
+import json, sys
+
+def walk(group, path):
+    cases = group.get("test_cases", [])
+    subs = group.get("sub_groups", [])
+    for sub in subs:
+        walk(sub, path + [sub["name"]])
+    for case in cases:
+        print(case["status"], ".".join(path + [case["name"]]))
+
+doc = json.load(open(sys.argv[1]))
+for group in doc.get("test_groups", []):
+    walk(group, [group["name"]])
+EOF
+fi
+ncases=0
+while read -r status name; do
+	ncases=$((ncases + 1))
+	case $status in
+	PASS) echo "pass kunit: $name" >> "$RESULTS/$RESULT_FILE" ;;
+	SKIP) echo "skip kunit: $name" >> "$RESULTS/$RESULT_FILE" ;;
+	*) echo "fail kunit: $name ($status)" >> "$RESULTS/$RESULT_FILE" ;;
+	esac
+done < <(cat "$BUILD/kunit.cases" 2>/dev/null)
+
+if [ "$ncases" = 0 ]; then
+	record_check fail "kunit: kunit.py ran no test case" "exit $krc, see $LOGS/kunit.log"
+	exit 1
+fi
+if [ "$krc" != 0 ] && ! grep -q '^fail ' "$RESULTS/$RESULT_FILE"; then
+	record_check fail "kunit: kunit.py failed" "exit $krc, see $LOGS/kunit.log"
+fi
+splats=$(splat_lines "$KUNIT_OBJ/test.log")
+if [ -n "$splats" ]; then
+	record_check fail "kunit: kernel log clean" "$(echo "$splats" | head -1)"
+else
+	record_check pass "kunit: kernel log clean"
+fi
+echo "kunit: $ncases cases in $(since "$start")s"
+! grep -q '^fail ' "$RESULTS/$RESULT_FILE"

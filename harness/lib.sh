@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared settings and helpers for the harness scripts; sourced, never run.
+
+set -euo pipefail
+
+PROJECT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$PROJECT/build}
+case $BUILD in /*) ;; *) BUILD=$PROJECT/$BUILD ;; esac
+TREE=$BUILD/linux		# assembled kernel source tree (a git repository)
+OBJ=$BUILD/obj			# O= output of the test kernel
+KUNIT_OBJ=$BUILD/kunit		# --build_dir of kunit.py
+LOGS=$BUILD/logs
+RESULTS=$BUILD/results		# one file per check: "<pass|fail> <name>"
+JOBS=${JOBS:-$(($(nproc) + 1))}
+DEBIAN_KSRC_TARBALL=/usr/src/linux-source-6.12.tar.xz
+PRISTINE_TAG=klp-pristine
+
+die() {
+	echo "error: $*" >&2
+	exit 1
+}
+
+info() {
+	echo "==> $*"
+}
+
+# The compiler, through ccache when it is installed.
+kcc() {
+	if command -v ccache >/dev/null 2>&1; then
+		echo "ccache gcc"
+	else
+		echo "gcc"
+	fi
+}
+
+# record_check <pass|fail> <name> [detail]: one result line for make check.
+record_check() {
+	mkdir -p "$RESULTS"
+	printf '%s %s\n' "$1" "$2" >> "$RESULTS/${RESULT_FILE:-misc}"
+	if [ "$1" = pass ]; then
+		echo "ok - $2"
+	else
+		echo "not ok - $2${3:+ ($3)}"
+	fi
+}
+
+# Seconds since an epoch stamp, for the phase timings.
+since() {
+	echo $(($(date +%s) - $1))
+}
+
+need_tree() {
+	[ -d "$TREE/.git" ] || die "no assembled tree in $TREE: run 'make tree' first"
+}
+
+# kver_of <dir>: VERSION.PATCHLEVEL of a kernel source tree, or nothing.
+kver_of() {
+	local mk=$1/Makefile
+	[ -f "$mk" ] || return 0
+	awk '/^VERSION =/ { v = $3 } /^PATCHLEVEL =/ { p = $3 }
+	     END { if (v != "" && p != "") print v "." p }' "$mk"
+}
+
+# splat_lines <console log>: kernel splats (lockdep, KASAN, kmemleak as
+# reported by the guest init, WARN, BUG, oops, panic, list corruption).
+splat_lines() {
+	grep -nE 'WARNING: |BUG: |------------\[ cut here \]|INFO: (possible|trying|task)|possible (circular|recursive) locking|KASAN: |UBSAN: |Kernel panic|general protection fault|list_(add|del) corruption|KLP-KMEMLEAK-BEGIN' "$1" || true
+}

@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# qemu.sh <job> [timeout-seconds]: boot the test kernel with the
+# initramfs, run guest job <job> (harness/guest/<job>.sh), keep the
+# console log in $BUILD/logs/<job>-console.log, and fail on a guest that
+# hangs, crashes, or logs a lockdep/KASAN/kmemleak/WARN/BUG splat.
+. "$(dirname "$0")/lib.sh"
+
+job=${1:?usage: qemu.sh <job> [timeout]}
+timeout=${2:-${QEMU_TIMEOUT:-1200}}
+KERNEL=$OBJ/arch/x86/boot/bzImage
+INITRD=$BUILD/initramfs.cpio.gz
+LOG=$LOGS/$job-console.log
+mkdir -p "$LOGS"
+[ -f "$KERNEL" ] || die "no test kernel: run 'make kernel' first"
+[ -f "$INITRD" ] || die "no initramfs: run 'make initramfs' first"
+
+# KVM only when /dev/kvm opens and the CPU really has VT-x/AMD-V: some of
+# these machines have the device node but no virtualisation extensions.
+if [ "${QEMU_ACCEL:-auto}" = auto ]; then
+	if { : < /dev/kvm; } 2>/dev/null && [ -w /dev/kvm ] &&
+	   grep -qwE 'vmx|svm' /proc/cpuinfo; then
+		QEMU_ACCEL=kvm
+	else
+		QEMU_ACCEL=tcg
+	fi
+fi
+case $QEMU_ACCEL in
+kvm) accel=(-accel kvm -cpu host) ;;
+tcg) accel=(-accel tcg) ;;
+*) die "QEMU_ACCEL=$QEMU_ACCEL: use kvm, tcg or auto" ;;
+esac
+
+info "booting the test kernel ($QEMU_ACCEL, job=$job, timeout ${timeout}s), console: $LOG"
+start=$(date +%s)
+set +e
+timeout -k 10 "$timeout" qemu-system-x86_64 "${accel[@]}" \
+	-m 2048 -smp 2 -bios /usr/share/qemu/qboot.rom -no-reboot \
+	-display none -monitor none -serial stdio \
+	-kernel "$KERNEL" -initrd "$INITRD" \
+	-append "console=ttyS0 panic=-1 oops=panic klp.job=$job ${QEMU_APPEND:-}" \
+	< /dev/null 2>&1 | tr -d '\r' | tee "$LOG" | { [ -n "${QUIET:-}" ] && cat > /dev/null || cat; }
+qrc=${PIPESTATUS[0]}
+set -e
+elapsed=$(since "$start")
+
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	echo "error: the guest did not finish within ${timeout}s and was killed (job=$job); console log: $LOG" >&2
+	exit 1
+fi
+if ! grep -q '^KLP-HARNESS-EXIT' "$LOG"; then
+	echo "error: the guest stopped before the end of job $job (qemu exit $qrc); console log: $LOG" >&2
+	exit 1
+fi
+
+# Kernel splats anywhere in the run fail it, whatever the job reported.
+splats=$(splat_lines "$LOG")
+echo "$job: guest finished in ${elapsed}s ($QEMU_ACCEL)"
+if [ -n "$splats" ]; then
+	echo "error: kernel splat(s) during job $job; console log: $LOG" >&2
+	echo "$splats" | head -20 >&2
+	exit 2
+fi
+exit 0

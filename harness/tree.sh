@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Assemble the patched kernel tree in $BUILD/linux: one commit for the
+# pristine 6.12 source (Debian's linux-source-6.12, or KSRC=<your tree>),
+# tagged klp-pristine, then one commit per file in patches/, each with the
+# project files the MANIFEST assigns to it.  Re-running is a no-op while
+# the project and the tree agree; a tree with edits that were not exported
+# is never overwritten unless FORCE=1.
+. "$(dirname "$0")/lib.sh"
+. "$PROJECT/harness/series-lib.sh"
+
+KSRC=${KSRC:-}
+FORCE=${FORCE:-0}
+
+# Check the source before touching anything.
+if [ -n "$KSRC" ]; then
+	[ -d "$KSRC" ] || die "KSRC=$KSRC: no such directory"
+	KSRC=$(cd "$KSRC" && pwd)
+	ver=$(kver_of "$KSRC")
+	[ -n "$ver" ] || die "KSRC=$KSRC: not a kernel source tree (no Makefile with VERSION/PATCHLEVEL)"
+	[ "$ver" = 6.12 ] || die "KSRC=$KSRC: Linux $ver, this project needs a 6.12 tree"
+	src_id="dir:$KSRC"
+else
+	[ -f "$DEBIAN_KSRC_TARBALL" ] ||
+		die "$DEBIAN_KSRC_TARBALL not found: run 'make deps' (package linux-source-6.12) or pass KSRC=<6.12 tree>"
+	src_id="tarball:$(stat -c '%n %s %Y' "$DEBIAN_KSRC_TARBALL")"
+fi
+
+check_manifest
+want=$(project_stamp "$src_id")
+
+if [ -d "$TREE/.git" ]; then
+	if tree_matches_stamp "$want"; then
+		echo "tree: $TREE is up to date ($(git -C "$TREE" rev-list --count "$PRISTINE_TAG"..HEAD) project commits)"
+		exit 0
+	fi
+	if tree_has_unexported_edits && [ "$FORCE" != 1 ]; then
+		die "$TREE has edits that are not in the project yet: run 'make export' to carry them back, or 'make tree FORCE=1' to discard them"
+	fi
+	if [ "$(cat "$TREE/.git/klp-source" 2>/dev/null)" != "$src_id" ]; then
+		info "kernel source changed: assembling a new tree"
+		rm -rf "$TREE"
+	fi
+fi
+
+if [ ! -d "$TREE/.git" ]; then
+	start=$(date +%s)
+	new=$BUILD/linux.new
+	rm -rf "$new"
+	mkdir -p "$new"
+	if [ -n "$KSRC" ]; then
+		info "copying $KSRC"
+		rsync -a --exclude=.git "$KSRC/" "$new/"
+	else
+		info "extracting $DEBIAN_KSRC_TARBALL"
+		tar -xf "$DEBIAN_KSRC_TARBALL" -C "$new" --strip-components=1
+	fi
+	[ "$(kver_of "$new")" = 6.12 ] || die "the extracted source is not Linux 6.12"
+	[ ! -e "$new/.config" ] || die "the kernel source has a .config: clean it (make mrproper) first"
+	kver=$(make -s -C "$new" kernelversion)
+	info "committing pristine Linux $kver"
+	tgit -C "$new" init -q -b klp-replace-policy
+	tgit -C "$new" add -A -f .
+	tgit -C "$new" commit -q -m "Linux $kver (pristine, from ${KSRC:-Debian linux-source-6.12})"
+	tgit -C "$new" tag "$PRISTINE_TAG"
+	echo "$src_id" > "$new/.git/klp-source"
+	mv "$new" "$TREE"
+	echo "tree: pristine source ready in $(since "$start")s"
+else
+	info "resetting $TREE to $PRISTINE_TAG"
+	tgit -C "$TREE" checkout -q -f -B klp-replace-policy "$PRISTINE_TAG"
+	tgit -C "$TREE" clean -q -fdx
+fi
+
+apply_series
+record_stamp "$want"
+echo "tree: $TREE assembled: $(git -C "$TREE" rev-list --count "$PRISTINE_TAG"..HEAD) project commits on $PRISTINE_TAG"
