@@ -38,6 +38,8 @@ for b in $bins; do
 	[ -x "$b" ] && [ ! -d "$b" ] || continue
 	copy_host "$b"
 done
+# kselftest's runner line-buffers through stdbuf, which preloads this.
+copy_host /usr/libexec/coreutils/libstdbuf.so
 # Libraries the copied programs load, and the dynamic loader itself.
 for b in $bins; do
 	[ -x "$b" ] && [ ! -d "$b" ] || continue
