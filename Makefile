@@ -5,6 +5,7 @@
 #   KSRC=<dir>     use your own 6.12 tree instead of Debian's linux-source-6.12
 #   BUILD=<dir>    where everything is built (default: ./build)
 #   FORCE=1        let 'make tree' discard edits made in the assembled tree
+#   TESTS="test-sysfs.sh ..."  make selftest: run only these scripts
 #   QEMU_ACCEL=kvm|tcg|auto, QEMU_TIMEOUT=<s>, JOBS=<n>
 
 H := harness
@@ -50,5 +51,5 @@ check: deps ## kunit + selftest + static checks; ends "N passed, M failed"
 series: tree ## git format-patch series with cover letter in build/series
 	@$(H)/series.sh
 
-clean: ## remove build/ (the assembled tree too)
-	rm -rf build
+clean: ## remove build/ (refused while build/linux has unexported edits)
+	@$(H)/clean.sh

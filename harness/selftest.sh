@@ -17,6 +17,8 @@ if ! "$PROJECT/harness/kernel.sh"; then
 fi
 t1=$(date +%s)
 "$PROJECT/harness/initramfs.sh"
+TESTS=${TESTS:-}
+[ -z "$TESTS" ] || export QEMU_APPEND="${QEMU_APPEND:-} klp.tests=$(echo $TESTS | tr ' ' ,)"
 set +e
 "$PROJECT/harness/qemu.sh" selftest "${SELFTEST_TIMEOUT:-1500}"
 qrc=$?
@@ -24,8 +26,8 @@ set -e
 t2=$(date +%s)
 
 LOG=$LOGS/selftest-console.log
-# Every script kselftest installed must report, in kselftest's TAP form.
-expected=$(sed -n 's/^livepatch://p' "$BUILD/kselftest/kselftest-list.txt")
+# Every script kselftest installed (or each one TESTS names) must report, in kselftest's TAP form.
+expected=${TESTS:-$(sed -n 's/^livepatch://p' "$BUILD/kselftest/kselftest-list.txt")}
 echo "TAP version 13"
 echo "1..$(echo "$expected" | wc -w)"
 n=0

@@ -31,7 +31,7 @@ for dir in kernel/livepatch lib/klp_policy; do
 		echo "$warnings" | head -20
 		fails=$((fails + 1))
 	else
-		record_check pass "sparse: $dir/ ($(grep -c ' CHECK ' "$log") files)"
+		record_check pass "sparse: $dir/ ($(grep -c " CHECK .*/$dir/" "$log") files)"
 	fi
 done
 
