@@ -36,9 +36,10 @@ def walk(group, path):
     for case in cases:
         print(case["status"], ".".join(path + [case["name"]]))
 
-doc = json.load(open(sys.argv[1]))
-for group in doc.get("test_groups", []):
-    walk(group, [group["name"]])
+# The root is kunit.py's "KUnit Test Group"; suites are its sub_groups.
+root = json.load(open(sys.argv[1]))
+for suite in root.get("sub_groups", []):
+    walk(suite, [suite["name"]])
 EOF
 fi
 ncases=0
