@@ -89,10 +89,10 @@ tree_has_unexported_edits() {
 	return 1
 }
 
+# The tree was assembled from (or exported to) the project as it is now;
+# it may have edits of its own on top.
 tree_matches_stamp() {
-	[ -f "$STAMP" ] || return 1
-	[ "$(cut -d' ' -f1 "$STAMP")" = "$1" ] || return 1
-	! tree_has_unexported_edits
+	[ -f "$STAMP" ] && [ "$(cut -d' ' -f1 "$STAMP")" = "$1" ]
 }
 
 # apply_series: commit each patch, then the files MANIFEST assigns to it.

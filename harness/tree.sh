@@ -5,8 +5,9 @@
 # pristine 6.12 source (Debian's linux-source-6.12, or KSRC=<your tree>),
 # tagged klp-pristine, then one commit per file in patches/, each with the
 # project files the MANIFEST assigns to it.  Re-running is a no-op while
-# the project and the tree agree; a tree with edits that were not exported
-# is never overwritten unless FORCE=1.
+# the project has not changed since the tree was assembled or exported
+# (edits made in the tree since are kept and used); when it has, a tree
+# with edits that were not exported is never overwritten unless FORCE=1.
 . "$(dirname "$0")/lib.sh"
 . "$PROJECT/harness/series-lib.sh"
 
@@ -32,7 +33,11 @@ want=$(project_stamp "$src_id")
 
 if [ -d "$TREE/.git" ]; then
 	if tree_matches_stamp "$want"; then
-		echo "tree: $TREE is up to date ($(git -C "$TREE" rev-list --count "$PRISTINE_TAG"..HEAD) project commits)"
+		if tree_has_unexported_edits; then
+			echo "tree: $TREE has edits not exported yet; using them as they are ('make export' carries them back)"
+		else
+			echo "tree: $TREE is up to date ($(git -C "$TREE" rev-list --count "$PRISTINE_TAG"..HEAD) project commits)"
+		fi
 		exit 0
 	fi
 	if tree_has_unexported_edits && [ "$FORCE" != 1 ]; then
