@@ -63,6 +63,10 @@ if [ ! -d "$TREE/.git" ]; then
 	fi
 	[ "$(kver_of "$new")" = 6.12 ] || die "the extracted source is not Linux 6.12"
 	[ ! -e "$new/.config" ] || die "the kernel source has a .config: clean it (make mrproper) first"
+	# Debian's source package ignores every top-level entry (its packaging
+	# lives in a separate repository), which would hide every file the
+	# series adds from git; drop that stanza, nothing else.
+	sed -i '/^# Debian packaging: ignore everything at the top level/,/^!\/debian\/$/d' "$new/.gitignore"
 	kver=$(make -s -C "$new" kernelversion)
 	info "committing pristine Linux $kver"
 	tgit -C "$new" init -q -b klp-replace-policy
