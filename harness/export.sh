@@ -48,6 +48,11 @@ for sha in $(git rev-list --reverse "$PRISTINE_TAG"..HEAD); do
 		ppath=$(project_path_for "$kpath")
 		mkdir -p "$PROJECT/$(dirname "$ppath")"
 		git show "$sha:$kpath" > "$PROJECT/$ppath"
+		if [ "$(git ls-tree "$sha" -- "$kpath" | cut -d' ' -f1)" = 100755 ]; then
+			chmod +x "$PROJECT/$ppath"
+		else
+			chmod -x "$PROJECT/$ppath"
+		fi
 		printf '%s\t%s\t%s\n' "$name" "$ppath" "$kpath" >> "$new_manifest"
 	done
 	echo "export: $name (${changed:+$(echo "$changed" | wc -l) changed}${changed:+, }$(echo "$added" | grep -c . || true) added)"

@@ -101,7 +101,7 @@ apply_series() {
 	echo "assembling $(date +%s)" > "$STAMP"
 	for patch in $(find "$PATCHES" -maxdepth 1 -type f -name '*.patch' | LC_ALL=C sort); do
 		name=$(basename "$patch")
-		tgit -C "$TREE" am -q --allow-empty --no-3way "$patch" ||
+		tgit -C "$TREE" am -q --empty=keep --no-3way "$patch" ||
 			die "patches/$name does not apply to $TREE (see 'git -C $TREE am --show-current-patch')"
 		manifest_lines | awk -v n="$name" '$1 == n { print $2 " " $3 }' |
 			while read -r ppath kpath; do

@@ -18,7 +18,7 @@ if [ "$n" = 0 ]; then
 fi
 
 git -C "$TREE" config branch.klp-replace-policy.description "$(cat "$PATCHES/cover-letter")"
-git -C "$TREE" format-patch -q --cover-letter --cover-from-description=subject \
+tgit -C "$TREE" format-patch -q --cover-letter --cover-from-description=subject \
 	--base="$PRISTINE_TAG" -o "$OUT" "$PRISTINE_TAG"..HEAD
 
 # git am onto a pristine worktree must give exactly the assembled tree.
@@ -27,8 +27,8 @@ git -C "$TREE" worktree remove -f "$check" 2>/dev/null || rm -rf "$check"
 git -C "$TREE" worktree prune
 tgit -C "$TREE" worktree add -q --detach "$check" "$PRISTINE_TAG"
 trap 'git -C "$TREE" worktree remove -f "$check"' EXIT
-find "$OUT" -name '*.patch' ! -name '0000-*' | LC_ALL=C sort |
-	xargs tgit -C "$check" am -q ||
+mapfile -t mails < <(find "$OUT" -name '*.patch' ! -name '0000-*' | LC_ALL=C sort)
+tgit -C "$check" am -q --empty=keep "${mails[@]}" ||
 	die "the series does not apply with git am to $PRISTINE_TAG"
 if ! git -C "$TREE" diff --quiet HEAD "$(git -C "$check" rev-parse HEAD)"; then
 	die "git am of the series does not reproduce the assembled tree"

@@ -78,6 +78,7 @@ if [ ! -d "$TREE/.git" ]; then
 	echo "tree: pristine source ready in $(since "$start")s"
 else
 	info "resetting $TREE to $PRISTINE_TAG"
+	git -C "$TREE" am --abort >/dev/null 2>&1 || true
 	tgit -C "$TREE" checkout -q -f -B klp-replace-policy "$PRISTINE_TAG"
 	tgit -C "$TREE" clean -q -fdx
 fi
