@@ -1,0 +1,495 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * policy.c - replace policies: which livepatches a new livepatch replaces
+ *
+ * A policy answers, for a patch being enabled and each enabled patch,
+ * whether the new one replaces the old one; it may also refuse the new
+ * patch. The answer is taken once per transition, under klp_mutex, and
+ * kept in the new patch's replaced_list, which klp_add_nops(), the
+ * unpatching and freeing of replaced patches and klp_force_transition()
+ * all use. Whatever a policy says, the core refuses a patch that would
+ * make a function fall back from a replaced patch's code to a kept
+ * patch's code without a transition.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/livepatch.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <kunit/visibility.h>
+#include "core.h"
+#include "policy.h"
+#include "state.h"
+#include "transition.h"
+
+/*
+ * klp_policy_mutex protects klp_policies. It nests inside klp_mutex and
+ * is never held while calling a policy.
+ */
+static DEFINE_MUTEX(klp_policy_mutex);
+static LIST_HEAD(klp_policies);
+
+/* The policy of patches that name none; legacy until late_initcall. */
+static struct klp_replace_policy *klp_default_policy = &klp_legacy_policy;
+
+static char klp_default_policy_name[KLP_REPLACE_POLICY_NAME_MAX] =
+	CONFIG_KLP_DEFAULT_REPLACE_POLICY;
+module_param_string(replace_policy, klp_default_policy_name,
+		    sizeof(klp_default_policy_name), 0444);
+MODULE_PARM_DESC(replace_policy,
+		 "replace policy of livepatches that name none (default: " CONFIG_KLP_DEFAULT_REPLACE_POLICY ")");
+
+static struct klp_replace_policy *klp_policy_find(const char *name)
+{
+	struct klp_replace_policy *policy;
+
+	lockdep_assert_held(&klp_policy_mutex);
+
+	list_for_each_entry(policy, &klp_policies, list) {
+		if (!strcmp(policy->name, name))
+			return policy;
+	}
+
+	return NULL;
+}
+
+/**
+ * klp_validate_replace_policy() - check a policy before registering it
+ * @policy:	policy to check
+ *
+ * Return: 0, or -EINVAL (after a pr_err() naming the policy and what is
+ * wrong) when the name is missing or too long, a required callback is
+ * missing, or an unknown flag is set.
+ */
+int klp_validate_replace_policy(const struct klp_replace_policy *policy)
+{
+	if (!policy->name || !policy->name[0] ||
+	    strlen(policy->name) >= KLP_REPLACE_POLICY_NAME_MAX) {
+		pr_err("replace policy name must be 1 to %d characters\n",
+		       KLP_REPLACE_POLICY_NAME_MAX - 1);
+		return -EINVAL;
+	}
+
+	if (!policy->replaces) {
+		pr_err("replace policy '%s' does not implement required op replaces()\n",
+		       policy->name);
+		return -EINVAL;
+	}
+
+	if (policy->flags & ~KLP_REPLACE_POLICY_ALL_FLAGS) {
+		pr_err("replace policy '%s' sets unknown flags 0x%x\n",
+		       policy->name, policy->flags & ~KLP_REPLACE_POLICY_ALL_FLAGS);
+		return -EINVAL;
+	}
+
+	return 0;
+}
+EXPORT_SYMBOL_GPL(klp_validate_replace_policy);
+
+/**
+ * klp_register_replace_policy() - make a replace policy available
+ * @policy:	policy to register; must stay valid until unregistered
+ *
+ * Called from the init function of the module implementing the policy.
+ *
+ * Return: 0, -EINVAL when klp_validate_replace_policy() refuses @policy,
+ * or -EEXIST when a policy with the same name is registered.
+ */
+int klp_register_replace_policy(struct klp_replace_policy *policy)
+{
+	int ret;
+
+	ret = klp_validate_replace_policy(policy);
+	if (ret)
+		return ret;
+
+	mutex_lock(&klp_policy_mutex);
+	if (klp_policy_find(policy->name)) {
+		pr_notice("replace policy '%s' already registered\n", policy->name);
+		ret = -EEXIST;
+	} else {
+		list_add_tail(&policy->list, &klp_policies);
+	}
+	mutex_unlock(&klp_policy_mutex);
+
+	return ret;
+}
+EXPORT_SYMBOL_GPL(klp_register_replace_policy);
+
+/**
+ * klp_unregister_replace_policy() - withdraw a replace policy
+ * @policy:	registered policy
+ *
+ * Called from the exit function of the module implementing the policy.
+ * Livepatches using the policy hold a reference to that module, so a
+ * module's exit function never runs while they exist.
+ */
+void klp_unregister_replace_policy(struct klp_replace_policy *policy)
+{
+	mutex_lock(&klp_policy_mutex);
+	list_del_init(&policy->list);
+	mutex_unlock(&klp_policy_mutex);
+}
+EXPORT_SYMBOL_GPL(klp_unregister_replace_policy);
+
+/* Pin a registered policy; NULL when it is not registered or going away. */
+static struct klp_replace_policy *klp_policy_get(struct klp_replace_policy *policy)
+{
+	struct klp_replace_policy *found;
+
+	mutex_lock(&klp_policy_mutex);
+	found = klp_policy_find(policy->name);
+	if (found != policy || !try_module_get(policy->owner))
+		found = NULL;
+	mutex_unlock(&klp_policy_mutex);
+
+	return found;
+}
+
+/**
+ * klp_find_get_replace_policy() - look up a replace policy by name
+ * @name:	policy name
+ *
+ * Return: the policy with a reference to its module held (drop it with
+ * klp_put_replace_policy()), or NULL when no such policy is registered
+ * or its module is going away.
+ */
+struct klp_replace_policy *klp_find_get_replace_policy(const char *name)
+{
+	struct klp_replace_policy *policy;
+
+	mutex_lock(&klp_policy_mutex);
+	policy = klp_policy_find(name);
+	if (policy && !try_module_get(policy->owner))
+		policy = NULL;
+	mutex_unlock(&klp_policy_mutex);
+
+	return policy;
+}
+EXPORT_SYMBOL_GPL(klp_find_get_replace_policy);
+
+/**
+ * klp_put_replace_policy() - drop a reference taken by a lookup
+ * @policy:	policy returned by klp_find_get_replace_policy()
+ */
+void klp_put_replace_policy(struct klp_replace_policy *policy)
+{
+	module_put(policy->owner);
+}
+EXPORT_SYMBOL_GPL(klp_put_replace_policy);
+
+/**
+ * klp_patch_replace_policy() - the policy a livepatch is enabled under
+ * @patch:	livepatch being enabled or enabled
+ *
+ * For policies that decide differently depending on the old patch's
+ * policy, e.g. a policy that only replaces patches of its own kind.
+ *
+ * Return: the patch's policy: its @replace_policy or the default.
+ */
+struct klp_replace_policy *klp_patch_replace_policy(const struct klp_patch *patch)
+{
+	return patch->policy;
+}
+EXPORT_SYMBOL_GPL(klp_patch_replace_policy);
+
+/* Functions are the same when object, name and position agree. */
+static bool klp_same_func(const struct klp_object *obj1, const struct klp_func *func1,
+			  const struct klp_object *obj2, const struct klp_func *func2)
+{
+	if (!!obj1->name != !!obj2->name)
+		return false;
+	if (obj1->name && strcmp(obj1->name, obj2->name))
+		return false;
+	if (strcmp(func1->old_name, func2->old_name))
+		return false;
+	/* old_sympos 0 means the only symbol of that name, i.e. the first. */
+	return (func1->old_sympos ?: 1) == (func2->old_sympos ?: 1);
+}
+
+/**
+ * klp_patch_patches_func() - does a patch patch this function?
+ * @patch:	livepatch
+ * @obj:	object of the function
+ * @func:	function
+ *
+ * Walks the arrays the patch author gave (not nops: enabled patches keep
+ * none once their transition is over).
+ *
+ * Return: true when @patch has a klp_func for the same function.
+ */
+VISIBLE_IF_KUNIT bool klp_patch_patches_func(const struct klp_patch *patch,
+					     const struct klp_object *obj,
+					     const struct klp_func *func)
+{
+	struct klp_object *pobj;
+	struct klp_func *pfunc;
+
+	klp_for_each_object_static(patch, pobj) {
+		klp_for_each_func_static(pobj, pfunc) {
+			if (klp_same_func(pobj, pfunc, obj, func))
+				return true;
+		}
+	}
+
+	return false;
+}
+EXPORT_SYMBOL_IF_KUNIT(klp_patch_patches_func);
+
+static bool klp_is_replaced(const struct klp_patch *old_patch)
+{
+	return !list_empty(&old_patch->replaced_node);
+}
+
+/**
+ * klp_check_consistency() - refuse a fallback without a transition
+ * @patch:	livepatch being enabled, its replaced_list decided
+ * @patches:	the enabled livepatches
+ *
+ * When a function is patched by a patch @patch replaces and by one it
+ * keeps, and @patch does not patch it itself, then at the end of the
+ * transition that function would switch from the replaced patch's code to
+ * the kept patch's code with no task transitioned (the lp1/lp2/lp3 funcA
+ * example from the hybrid mode review).
+ *
+ * Return: 0, or -EINVAL after a pr_err() naming both patches and the
+ * function.
+ */
+VISIBLE_IF_KUNIT int klp_check_consistency(const struct klp_patch *patch,
+					   struct list_head *patches)
+{
+	struct klp_patch *old_patch, *kept_patch;
+	struct klp_object *obj;
+	struct klp_func *func;
+
+	klp_for_each_replaced_patch(patch, old_patch) {
+		klp_for_each_object_static(old_patch, obj) {
+			klp_for_each_func_static(obj, func) {
+				if (klp_patch_patches_func(patch, obj, func))
+					continue;
+
+				list_for_each_entry(kept_patch, patches, list) {
+					if (kept_patch == patch || klp_is_replaced(kept_patch) ||
+					    !klp_patch_patches_func(kept_patch, obj, func))
+						continue;
+
+					pr_err("patch '%s' replaces '%s' but keeps '%s', which also patches %s:%s,%lu: that function would switch to '%s' without a transition\n",
+					       patch->mod->name, old_patch->mod->name,
+					       kept_patch->mod->name,
+					       obj->name ? obj->name : "vmlinux",
+					       func->old_name, func->old_sympos ?: 1,
+					       kept_patch->mod->name);
+					return -EINVAL;
+				}
+			}
+		}
+	}
+
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(klp_check_consistency);
+
+/**
+ * klp_decide_replaced() - ask @patch's policy about every enabled patch
+ * @patch:	livepatch being enabled, with its policy pinned
+ * @patches:	the enabled livepatches
+ *
+ * Fills @patch->replaced_list. On error it is left for
+ * klp_release_replaced() to empty.
+ *
+ * Return: 0 or the error of the policy's check().
+ */
+VISIBLE_IF_KUNIT int klp_decide_replaced(struct klp_patch *patch,
+					 struct list_head *patches)
+{
+	struct klp_replace_policy *policy = patch->policy;
+	struct klp_patch *old_patch;
+	int ret;
+
+	list_for_each_entry(old_patch, patches, list) {
+		if (old_patch == patch)
+			continue;
+
+		if (policy->check) {
+			ret = policy->check(patch, old_patch);
+			if (ret)
+				return ret;
+		}
+
+		if (policy->replaces(patch, old_patch))
+			list_add_tail(&old_patch->replaced_node, &patch->replaced_list);
+	}
+
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(klp_decide_replaced);
+
+/**
+ * klp_release_replaced() - forget which patches @patch replaces
+ * @patch:	livepatch whose replaced_list to empty
+ *
+ * Used when its transition was reversed, when enabling it failed, and
+ * before it is freed. Must be called under klp_mutex.
+ */
+VISIBLE_IF_KUNIT void klp_release_replaced(struct klp_patch *patch)
+{
+	struct klp_patch *old_patch, *tmp_patch;
+
+	klp_for_each_replaced_patch_safe(patch, old_patch, tmp_patch)
+		list_del_init(&old_patch->replaced_node);
+}
+EXPORT_SYMBOL_IF_KUNIT(klp_release_replaced);
+
+/**
+ * klp_policy_prepare() - decide what a patch being enabled replaces
+ * @patch:	livepatch being enabled, not initialized yet
+ *
+ * Pins the patch's policy, validates its parameters, lets it decide and
+ * refuse, and enforces the state and consistency rules on the result.
+ * Must be called under klp_mutex. On error nothing is left allocated,
+ * pinned or linked.
+ *
+ * Return: 0, -EBUSY while another transition is in progress, -ENOENT
+ * when the patch's policy is not registered, or -EINVAL when the patch
+ * is refused.
+ */
+int klp_policy_prepare(struct klp_patch *patch)
+{
+	struct klp_replace_policy *policy;
+	int ret;
+
+	lockdep_assert_held(&klp_mutex);
+
+	INIT_LIST_HEAD(&patch->replaced_list);
+	INIT_LIST_HEAD(&patch->replaced_node);
+	patch->policy = NULL;
+
+	/* Only one replaced_list may exist at a time. */
+	if (klp_transition_patch)
+		return -EBUSY;
+
+	policy = patch->replace_policy ?: klp_default_policy;
+	if (!klp_policy_get(policy)) {
+		pr_err("patch '%s': replace policy '%s' is not registered\n",
+		       patch->mod->name, policy->name ? policy->name : "(null)");
+		return -ENOENT;
+	}
+	patch->policy = policy;
+
+	if (policy->validate) {
+		ret = policy->validate(patch);
+		if (ret)
+			goto err;
+	}
+
+	ret = klp_decide_replaced(patch, &klp_patches);
+	if (ret)
+		goto err;
+
+	if (!klp_is_patch_compatible(patch)) {
+		pr_err("Livepatch patch (%s) is not compatible with the already installed livepatches.\n",
+		       patch->mod->name);
+		ret = -EINVAL;
+		goto err;
+	}
+
+	ret = klp_check_consistency(patch, &klp_patches);
+	if (ret)
+		goto err;
+
+	return 0;
+err:
+	klp_policy_unlink(patch);
+	klp_policy_put(patch);
+	return ret;
+}
+
+/**
+ * klp_policy_unlink() - take a patch out of every replaced_list
+ * @patch:	livepatch being freed, or whose enabling failed
+ *
+ * Must be called under klp_mutex.
+ */
+void klp_policy_unlink(struct klp_patch *patch)
+{
+	klp_release_replaced(patch);
+	if (!list_empty(&patch->replaced_node))
+		list_del_init(&patch->replaced_node);
+}
+
+/**
+ * klp_policy_put() - the patch no longer uses its policy
+ * @patch:	livepatch whose sysfs directory is gone, or never existed
+ */
+void klp_policy_put(struct klp_patch *patch)
+{
+	if (patch->policy) {
+		klp_put_replace_policy(patch->policy);
+		patch->policy = NULL;
+	}
+}
+
+/* /sys/kernel/livepatch/<patch>/replace_policy */
+ssize_t klp_policy_name_show(const struct klp_patch *patch, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", patch->policy->name);
+}
+
+/* /sys/kernel/livepatch/<patch>/replace_params */
+ssize_t klp_policy_params_show(const struct klp_patch *patch, char *buf)
+{
+	if (!patch->policy->show)
+		return sysfs_emit(buf, "\n");
+
+	return patch->policy->show(patch, buf);
+}
+
+/* /sys/module/livepatch/parameters/available_replace_policies */
+static int klp_available_policies_get(char *buf, const struct kernel_param *kp)
+{
+	struct klp_replace_policy *policy;
+	int len = 0;
+
+	mutex_lock(&klp_policy_mutex);
+	list_for_each_entry(policy, &klp_policies, list)
+		len += sysfs_emit_at(buf, len, "%s%s", len ? " " : "", policy->name);
+	mutex_unlock(&klp_policy_mutex);
+	len += sysfs_emit_at(buf, len, "\n");
+
+	return len;
+}
+
+static const struct kernel_param_ops klp_available_policies_ops = {
+	.get = klp_available_policies_get,
+};
+module_param_cb(available_replace_policies, &klp_available_policies_ops, NULL, 0444);
+MODULE_PARM_DESC(available_replace_policies, "registered replace policies");
+
+/*
+ * Resolve the default once every built-in policy has registered, as
+ * tcp_congestion_default() does; fall back to legacy, always built in.
+ */
+static int __init klp_default_policy_init(void)
+{
+	struct klp_replace_policy *policy;
+
+	policy = klp_find_get_replace_policy(klp_default_policy_name);
+	if (!policy) {
+		pr_warn("replace policy '%s' is not available, using '%s'\n",
+			klp_default_policy_name, klp_legacy_policy.name);
+		strscpy(klp_default_policy_name, klp_legacy_policy.name);
+		return 0;
+	}
+
+	mutex_lock(&klp_mutex);
+	klp_default_policy = policy;
+	mutex_unlock(&klp_mutex);
+
+	return 0;
+}
+late_initcall(klp_default_policy_init);

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * legacy.c - upstream's .replace semantics as a replace policy
+ *
+ * A patch with .replace = true replaces every enabled livepatch, whatever
+ * policy that one uses; a patch with .replace = false replaces none, and
+ * stacks on the functions it shares with others. With only legacy patches
+ * loaded, livepatch behaves exactly as upstream 6.12 does.
+ *
+ * Always built in: it is the fallback when the configured default policy
+ * is not available, as tcp_reno is for TCP congestion control.
+ */
+
+#define pr_fmt(fmt) "livepatch: " fmt
+
+#include <linux/init.h>
+#include <linux/livepatch.h>
+#include <linux/module.h>
+#include <linux/sysfs.h>
+
+static bool klp_legacy_replaces(const struct klp_patch *new_patch,
+				const struct klp_patch *old_patch)
+{
+	return new_patch->replace;
+}
+
+static int klp_legacy_show(const struct klp_patch *patch, char *buf)
+{
+	return sysfs_emit(buf, "replace=%d\n", patch->replace);
+}
+
+struct klp_replace_policy klp_legacy_policy = {
+	.name		= "legacy",
+	.owner		= THIS_MODULE,
+	.replaces	= klp_legacy_replaces,
+	.show		= klp_legacy_show,
+};
+EXPORT_SYMBOL_GPL(klp_legacy_policy);
+
+static int __init klp_legacy_policy_init(void)
+{
+	/* Nothing can be registered yet, let alone a duplicate. */
+	return klp_register_replace_policy(&klp_legacy_policy);
+}
+core_initcall(klp_legacy_policy_init);

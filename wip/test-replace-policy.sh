@@ -1,0 +1,199 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Copyright (C) 2026 The klp replace-policy project
+#
+# Replace policies in the booted kernel. The sample policy plugin and its
+# module name do not pass check_result's 'livepatch:'/'test_klp' filter,
+# so its loading and removal are asserted directly, not through dmesg.
+
+. $(dirname $0)/functions.sh
+
+MOD_LP1=test_klp_policy1
+MOD_LP2=test_klp_policy2
+MOD_LP3=test_klp_policy3
+MOD_POLICY=livepatch_hybrid_policy
+AVAILABLE=/sys/module/livepatch/parameters/available_replace_policies
+
+setup_config
+
+# load_policy() - load the sample policy plugin from the installed modules
+function load_policy() {
+	log "% modprobe $MOD_POLICY"
+	modprobe "$MOD_POLICY" || die "cannot load $MOD_POLICY"
+}
+
+function check_cmdline() {
+	local expected="$1"
+	local value=$(cat /proc/cmdline)
+	[[ "$value" == "$expected" ]] ||
+		die "/proc/cmdline runs the wrong implementation: '$value', expected '$expected'"
+}
+
+function check_patches() {
+	local expected="$*"
+	local value=$(ls "$KLP_SYSFS_DIR" | tr '\n' ' ' | sed 's/ $//')
+	[[ "$value" == "$expected" ]] ||
+		die "enabled livepatches: '$value', expected '$expected'"
+}
+
+function check_refcnt() {
+	local mod="$1" expected="$2"
+	local value=$(cat /sys/module/$mod/refcnt)
+	[[ "$value" == "$expected" ]] ||
+		die "/sys/module/$mod/refcnt: $value, expected $expected"
+}
+
+ORIG_CMDLINE=$(cat /proc/cmdline)
+
+# - the legacy policy is always registered and is the default here
+# - load the sample "hybrid" policy plugin: it is listed
+# - a livepatch selects it by name: sysfs shows it, and the livepatch
+#   holds a reference to the plugin module, so the plugin cannot be removed
+# - once the livepatch is disabled the reference is gone
+
+start_test "replace policy plugin"
+
+[[ "$(cat /sys/module/livepatch/parameters/replace_policy)" == "legacy" ]] ||
+	die "default replace policy is not legacy"
+load_policy
+[[ "$(cat $AVAILABLE)" == "legacy hybrid" ]] ||
+	die "available replace policies: '$(cat $AVAILABLE)'"
+check_refcnt $MOD_POLICY 0
+load_lp $MOD_LP1 policy=hybrid
+check_sysfs_value $MOD_LP1 replace_policy hybrid
+check_sysfs_value $MOD_LP1 replace_params "replace=0 replaceable=0"
+check_sysfs_rights $MOD_LP1 replace_policy "-r--r--r--"
+check_sysfs_rights $MOD_LP1 replace_params "-r--r--r--"
+check_refcnt $MOD_POLICY 1
+ret=$(rmmod $MOD_POLICY 2>&1) && die "$MOD_POLICY was removed while in use"
+[[ "$ret" == "rmmod: ERROR: Module $MOD_POLICY is in use" ]] ||
+	die "unexpected rmmod error: $ret"
+disable_lp $MOD_LP1
+check_refcnt $MOD_POLICY 0
+unload_lp $MOD_LP1
+unload_mod $MOD_POLICY
+[[ "$(cat $AVAILABLE)" == "legacy" ]] ||
+	die "available replace policies: '$(cat $AVAILABLE)'"
+
+check_result "% insmod test_modules/$MOD_LP1.ko policy=hybrid
+livepatch: enabling patch '$MOD_LP1'
+livepatch: '$MOD_LP1': initializing patching transition
+livepatch: '$MOD_LP1': starting patching transition
+livepatch: '$MOD_LP1': completing patching transition
+livepatch: '$MOD_LP1': patching complete
+% echo 0 > /sys/kernel/livepatch/$MOD_LP1/enabled
+livepatch: '$MOD_LP1': initializing unpatching transition
+livepatch: '$MOD_LP1': starting unpatching transition
+livepatch: '$MOD_LP1': completing unpatching transition
+livepatch: '$MOD_LP1': unpatching complete
+% rmmod $MOD_LP1"
+
+
+# Petr Mladek's example, under the hybrid policy:
+# - lp1 (not replaceable) patches funcA (cmdline_proc_show)
+# - lp2 (replaceable) patches funcA and funcB (version_proc_show)
+# - lp3 replaces the replaceable patches and patches only funcB: funcA
+#   would fall back from lp2's code to lp1's with no transition, so the
+#   core refuses lp3, with -EINVAL, and nothing changes
+
+start_test "lp1/lp2/lp3 funcA fallback refused"
+
+load_policy
+load_lp $MOD_LP1 policy=hybrid
+load_lp $MOD_LP2 policy=hybrid replaceable=1 funcb=1
+check_cmdline "$MOD_LP2: cmdline_proc_show"
+load_failing_mod $MOD_LP3 policy=hybrid replace=1 funca=0 funcb=1
+check_patches "$MOD_LP1 $MOD_LP2"
+check_cmdline "$MOD_LP2: cmdline_proc_show"
+[[ "$(cat /proc/version)" == "$MOD_LP2: version_proc_show" ]] ||
+	die "/proc/version: $(cat /proc/version)"
+[[ ! -e /sys/module/$MOD_LP3 ]] || die "$MOD_LP3 stayed loaded"
+check_refcnt $MOD_POLICY 2
+disable_lp $MOD_LP2
+disable_lp $MOD_LP1
+unload_lp $MOD_LP2
+unload_lp $MOD_LP1
+unload_mod $MOD_POLICY
+check_cmdline "$ORIG_CMDLINE"
+
+check_result "% insmod test_modules/$MOD_LP1.ko policy=hybrid
+livepatch: enabling patch '$MOD_LP1'
+livepatch: '$MOD_LP1': initializing patching transition
+livepatch: '$MOD_LP1': starting patching transition
+livepatch: '$MOD_LP1': completing patching transition
+livepatch: '$MOD_LP1': patching complete
+% insmod test_modules/$MOD_LP2.ko policy=hybrid replaceable=1 funcb=1
+livepatch: enabling patch '$MOD_LP2'
+livepatch: '$MOD_LP2': initializing patching transition
+livepatch: '$MOD_LP2': starting patching transition
+livepatch: '$MOD_LP2': completing patching transition
+livepatch: '$MOD_LP2': patching complete
+% insmod test_modules/$MOD_LP3.ko policy=hybrid replace=1 funca=0 funcb=1
+livepatch: patch '$MOD_LP3' replaces '$MOD_LP2' but keeps '$MOD_LP1', which also patches vmlinux:cmdline_proc_show,1: that function would switch to '$MOD_LP1' without a transition
+insmod: ERROR: could not insert module test_modules/$MOD_LP3.ko: Invalid parameters
+% echo 0 > /sys/kernel/livepatch/$MOD_LP2/enabled
+livepatch: '$MOD_LP2': initializing unpatching transition
+livepatch: '$MOD_LP2': starting unpatching transition
+livepatch: '$MOD_LP2': completing unpatching transition
+livepatch: '$MOD_LP2': unpatching complete
+% echo 0 > /sys/kernel/livepatch/$MOD_LP1/enabled
+livepatch: '$MOD_LP1': initializing unpatching transition
+livepatch: '$MOD_LP1': starting unpatching transition
+livepatch: '$MOD_LP1': completing unpatching transition
+livepatch: '$MOD_LP1': unpatching complete
+% rmmod $MOD_LP2
+% rmmod $MOD_LP1"
+
+
+# A legacy .replace = true livepatch still replaces every enabled
+# livepatch, whatever policy those use:
+# - lp1 (legacy, no replace) and lp2 (hybrid, not replaceable)
+# - lp3 (legacy, replace) replaces both; only lp3 is left
+
+start_test "legacy replace replaces every policy's patches"
+
+load_policy
+load_lp $MOD_LP1
+load_lp $MOD_LP2 policy=hybrid funcb=1
+load_lp $MOD_LP3 replace=1 funca=0 funcb=1
+check_patches "$MOD_LP3"
+check_sysfs_value $MOD_LP3 replace_policy legacy
+check_sysfs_value $MOD_LP3 replace_params "replace=1"
+check_cmdline "$ORIG_CMDLINE"
+[[ "$(cat /proc/version)" == "$MOD_LP3: version_proc_show" ]] ||
+	die "/proc/version: $(cat /proc/version)"
+check_refcnt $MOD_POLICY 0
+unload_lp $MOD_LP2
+unload_lp $MOD_LP1
+disable_lp $MOD_LP3
+unload_lp $MOD_LP3
+unload_mod $MOD_POLICY
+
+check_result "% insmod test_modules/$MOD_LP1.ko
+livepatch: enabling patch '$MOD_LP1'
+livepatch: '$MOD_LP1': initializing patching transition
+livepatch: '$MOD_LP1': starting patching transition
+livepatch: '$MOD_LP1': completing patching transition
+livepatch: '$MOD_LP1': patching complete
+% insmod test_modules/$MOD_LP2.ko policy=hybrid funcb=1
+livepatch: enabling patch '$MOD_LP2'
+livepatch: '$MOD_LP2': initializing patching transition
+livepatch: '$MOD_LP2': starting patching transition
+livepatch: '$MOD_LP2': completing patching transition
+livepatch: '$MOD_LP2': patching complete
+% insmod test_modules/$MOD_LP3.ko replace=1 funca=0 funcb=1
+livepatch: enabling patch '$MOD_LP3'
+livepatch: '$MOD_LP3': initializing patching transition
+livepatch: '$MOD_LP3': starting patching transition
+livepatch: '$MOD_LP3': completing patching transition
+livepatch: '$MOD_LP3': patching complete
+% rmmod $MOD_LP2
+% rmmod $MOD_LP1
+% echo 0 > /sys/kernel/livepatch/$MOD_LP3/enabled
+livepatch: '$MOD_LP3': initializing unpatching transition
+livepatch: '$MOD_LP3': starting unpatching transition
+livepatch: '$MOD_LP3': completing unpatching transition
+livepatch: '$MOD_LP3': unpatching complete
+% rmmod $MOD_LP3"
+
+exit 0
