@@ -11,7 +11,7 @@
 H := harness
 
 .PHONY: all demo deps tree export kernel initramfs kunit selftest static \
-	check series clean help
+	check series clean help ftrace-handler
 
 all: demo
 
@@ -41,6 +41,9 @@ kunit: tree ## KUnit suites via kunit.py under QEMU
 
 selftest: tree ## boot the test kernel and run every livepatch selftest
 	@$(H)/selftest.sh
+
+ftrace-handler: kernel ## klp_ftrace_handler identical with and without the series
+	@$(H)/ftrace-handler.sh
 
 static: kernel ## sparse, checkpatch --strict and kernel-doc
 	@$(H)/static.sh

@@ -32,6 +32,7 @@ phase() {
 if phase tree "$PROJECT/harness/tree.sh"; then
 	phase kunit "$PROJECT/harness/kunit.sh" || true
 	phase selftest "$PROJECT/harness/selftest.sh" || true
+	phase ftrace-handler "$PROJECT/harness/ftrace-handler.sh" || true
 	phase static "$PROJECT/harness/static.sh" || true
 fi
 

@@ -7,13 +7,15 @@
 #include <linux/kernel.h>
 #include <linux/livepatch.h>
 #include <linux/seq_file.h>
+#include <linux/workqueue.h>
 
 /*
  * A livepatch whose replace policy, .replace flag, replace_data and
  * patched functions are chosen at load time, so that one source serves
- * the lp1/lp2/lp3 scenarios (test_klp_policy2.c and test_klp_policy3.c
- * include this file). Each new function prints the module's name, so
- * /proc/cmdline and /proc/version show which implementation runs.
+ * every scenario of test-replace-policy.sh (test_klp_policy2.c and
+ * test_klp_policy3.c include this file to get other module names).
+ * Each new function says which module it comes from, so /proc/cmdline
+ * and /proc/version show which implementation runs.
  */
 
 static char *policy = "";
@@ -30,11 +32,15 @@ MODULE_PARM_DESC(replaceable, "replace_data of the hybrid sample policy (default
 
 static bool funca = true;
 module_param(funca, bool, 0400);
-MODULE_PARM_DESC(funca, "patch cmdline_proc_show (default: true)");
+MODULE_PARM_DESC(funca, "patch vmlinux cmdline_proc_show (default: true)");
 
 static bool funcb;
 module_param(funcb, bool, 0400);
-MODULE_PARM_DESC(funcb, "patch version_proc_show (default: false)");
+MODULE_PARM_DESC(funcb, "patch vmlinux version_proc_show (default: false)");
+
+static bool busy;
+module_param(busy, bool, 0400);
+MODULE_PARM_DESC(busy, "patch test_klp_callbacks_busy busymod_work_func (default: false)");
 
 static int livepatch_cmdline_proc_show(struct seq_file *m, void *v)
 {
@@ -48,14 +54,21 @@ static int livepatch_version_proc_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static struct klp_func funcs[3];
+static void livepatch_busymod_work_func(struct work_struct *work)
+{
+	pr_info("%s\n", __func__);
+}
 
-static struct klp_object objs[] = {
+static struct klp_func vmlinux_funcs[3];
+
+static struct klp_func busymod_funcs[] = {
 	{
-		/* name being NULL means vmlinux */
-		.funcs = funcs,
+		.old_name = "busymod_work_func",
+		.new_func = livepatch_busymod_work_func,
 	}, { }
 };
+
+static struct klp_object objs[3];
 
 static struct klp_patch patch = {
 	.mod = THIS_MODULE,
@@ -66,17 +79,24 @@ static struct klp_patch patch = {
 static int test_klp_policy_init(void)
 {
 	struct klp_replace_policy *p = NULL;
-	int nr = 0, ret;
+	int nr_funcs = 0, nr_objs = 0, ret;
 
 	if (funca)
-		funcs[nr++] = (struct klp_func) {
+		vmlinux_funcs[nr_funcs++] = (struct klp_func) {
 			.old_name = "cmdline_proc_show",
 			.new_func = livepatch_cmdline_proc_show,
 		};
 	if (funcb)
-		funcs[nr++] = (struct klp_func) {
+		vmlinux_funcs[nr_funcs++] = (struct klp_func) {
 			.old_name = "version_proc_show",
 			.new_func = livepatch_version_proc_show,
+		};
+	if (nr_funcs)
+		objs[nr_objs++].funcs = vmlinux_funcs;
+	if (busy)
+		objs[nr_objs++] = (struct klp_object) {
+			.name = "test_klp_callbacks_busy",
+			.funcs = busymod_funcs,
 		};
 
 	patch.replace = replace;

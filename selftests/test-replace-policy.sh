@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # Copyright (C) 2026 The klp replace-policy project
 #
-# Replace policies in the booted kernel. The sample policy plugin and its
-# module name do not pass check_result's 'livepatch:'/'test_klp' filter,
-# so its loading and removal are asserted directly, not through dmesg.
+# Replace policies in the booted kernel, with the sample policy plugin
+# samples/livepatch/livepatch-hybrid-policy.ko (CONFIG_SAMPLE_LIVEPATCH=m).
+# Its module name does not pass check_result's 'livepatch:'/'test_klp'
+# filter, so its loading and removal are asserted directly, not through
+# dmesg.
 
 . $(dirname $0)/functions.sh
 
@@ -12,9 +14,14 @@ MOD_LP1=test_klp_policy1
 MOD_LP2=test_klp_policy2
 MOD_LP3=test_klp_policy3
 MOD_POLICY=livepatch_hybrid_policy
+MOD_TARGET_BUSY=test_klp_callbacks_busy
 AVAILABLE=/sys/module/livepatch/parameters/available_replace_policies
 
 setup_config
+
+if ! modinfo "$MOD_POLICY" &> /dev/null; then
+	skip "$MOD_POLICY.ko is not installed (CONFIG_SAMPLE_LIVEPATCH=m)"
+fi
 
 # load_policy() - load the sample policy plugin from the installed modules
 function load_policy() {
@@ -195,5 +202,80 @@ livepatch: '$MOD_LP3': starting unpatching transition
 livepatch: '$MOD_LP3': completing unpatching transition
 livepatch: '$MOD_LP3': unpatching complete
 % rmmod $MOD_LP3"
+
+
+# klp_force_transition() marks only the patches being replaced, whose
+# modules then stay loaded for good; the new patch and the kept patches
+# can still be removed. This leaves $MOD_LP2 loaded, so it runs last.
+# - a task sleeps in busymod_work_func()
+# - lp1 (kept) patches funcA, lp2 (replaceable) patches funcB
+# - lp3 replaces lp2, patches funcB and busymod_work_func(): its
+#   transition stalls on the sleeping task until it is forced
+# - lp2 is gone and its module cannot be removed; lp1 and lp3 can
+
+start_test "forced transition marks only replaced patches"
+
+load_mod $MOD_TARGET_BUSY block_transition=Y
+load_policy
+load_lp $MOD_LP1 policy=hybrid
+load_lp $MOD_LP2 policy=hybrid replaceable=1 funca=0 funcb=1
+load_lp_nowait $MOD_LP3 policy=hybrid replace=1 funca=0 funcb=1 busy=1
+sleep 1
+check_sysfs_value $MOD_LP3 transition 1
+log "% echo 1 > $KLP_SYSFS_DIR/$MOD_LP3/force"
+echo 1 > "$KLP_SYSFS_DIR/$MOD_LP3/force"
+loop_until "grep -q '^0$' $KLP_SYSFS_DIR/$MOD_LP3/transition" ||
+	die "forced transition did not complete"
+loop_until "[[ ! -e $KLP_SYSFS_DIR/$MOD_LP2 ]]" ||
+	die "replaced patch $MOD_LP2 was not removed"
+check_patches "$MOD_LP1 $MOD_LP3"
+check_refcnt $MOD_LP2 1
+ret=$(rmmod $MOD_LP2 2>&1) && die "forced $MOD_LP2 was removed"
+disable_lp $MOD_LP1
+unload_lp $MOD_LP1
+disable_lp $MOD_LP3
+unload_lp $MOD_LP3
+unload_mod $MOD_TARGET_BUSY
+check_refcnt $MOD_POLICY 0
+unload_mod $MOD_POLICY
+
+check_result "% insmod test_modules/$MOD_TARGET_BUSY.ko block_transition=Y
+$MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_init
+$MOD_TARGET_BUSY: busymod_work_func enter
+% insmod test_modules/$MOD_LP1.ko policy=hybrid
+livepatch: enabling patch '$MOD_LP1'
+livepatch: '$MOD_LP1': initializing patching transition
+livepatch: '$MOD_LP1': starting patching transition
+livepatch: '$MOD_LP1': completing patching transition
+livepatch: '$MOD_LP1': patching complete
+% insmod test_modules/$MOD_LP2.ko policy=hybrid replaceable=1 funca=0 funcb=1
+livepatch: enabling patch '$MOD_LP2'
+livepatch: '$MOD_LP2': initializing patching transition
+livepatch: '$MOD_LP2': starting patching transition
+livepatch: '$MOD_LP2': completing patching transition
+livepatch: '$MOD_LP2': patching complete
+% insmod test_modules/$MOD_LP3.ko policy=hybrid replace=1 funca=0 funcb=1 busy=1
+livepatch: enabling patch '$MOD_LP3'
+livepatch: '$MOD_LP3': initializing patching transition
+livepatch: '$MOD_LP3': starting patching transition
+% echo 1 > $KLP_SYSFS_DIR/$MOD_LP3/force
+livepatch: forcing remaining tasks to the patched state
+livepatch: '$MOD_LP3': completing patching transition
+livepatch: '$MOD_LP3': patching complete
+% echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
+livepatch: '$MOD_LP1': initializing unpatching transition
+livepatch: '$MOD_LP1': starting unpatching transition
+livepatch: '$MOD_LP1': completing unpatching transition
+livepatch: '$MOD_LP1': unpatching complete
+% rmmod $MOD_LP1
+% echo 0 > $KLP_SYSFS_DIR/$MOD_LP3/enabled
+livepatch: '$MOD_LP3': initializing unpatching transition
+livepatch: '$MOD_LP3': starting unpatching transition
+livepatch: '$MOD_LP3': completing unpatching transition
+livepatch: '$MOD_LP3': unpatching complete
+% rmmod $MOD_LP3
+% rmmod $MOD_TARGET_BUSY
+$MOD_TARGET_BUSY: busymod_work_func exit
+$MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_exit"
 
 exit 0

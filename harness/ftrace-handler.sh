@@ -1,0 +1,73 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make ftrace-handler: show that the series leaves klp_ftrace_handler(),
+# the livepatch hot path, exactly as it is. Builds the pristine tree
+# (tag klp-pristine, a git worktree) with the test kernel's .config into
+# $BUILD/obj-pristine, once per configuration, then compares the
+# function's disassembly in both vmlinux images with addresses, raw
+# bytes and offsets into other symbols stripped (jumps inside the
+# function keep their offsets).
+. "$(dirname "$0")/lib.sh"
+RESULT_FILE=${RESULT_FILE:-ftrace-handler}
+
+need_tree
+[ -f "$OBJ/vmlinux" ] || die "no test kernel in $OBJ: run 'make kernel' first"
+
+PRISTINE=$BUILD/pristine
+POBJ=$BUILD/obj-pristine
+FUNC=klp_ftrace_handler
+mkdir -p "$POBJ" "$LOGS"
+start=$(date +%s)
+
+want=$(git -C "$TREE" rev-parse "$PRISTINE_TAG^{commit}")
+if [ "$(git -C "$PRISTINE" rev-parse HEAD 2>/dev/null)" != "$want" ]; then
+	rm -rf "$PRISTINE"
+	git -C "$TREE" worktree prune
+	git -C "$TREE" worktree add -q --detach "$PRISTINE" "$want" ||
+		die "cannot check out $PRISTINE_TAG into $PRISTINE"
+fi
+
+# The series' own options drop out in olddefconfig; everything else,
+# compiler flags included, is the test kernel's.
+cp "$OBJ/.config" "$POBJ/.config.new"
+make -s -C "$PRISTINE" O="$POBJ" KCONFIG_CONFIG=.config.new olddefconfig >/dev/null
+if ! cmp -s "$POBJ/.config.new" "$POBJ/.config"; then
+	mv "$POBJ/.config.new" "$POBJ/.config"
+else
+	rm -f "$POBJ/.config.new"
+fi
+
+info "building the pristine vmlinux in $POBJ (-j$JOBS)"
+make -C "$PRISTINE" O="$POBJ" -j"$JOBS" CC="$(kcc)" vmlinux \
+	> "$LOGS/pristine-build.log" 2>&1 ||
+	die "pristine build failed: $LOGS/pristine-build.log"
+
+# disasm <vmlinux>: the function's instructions, position independent.
+disasm() {
+	objdump -d --no-show-raw-insn --disassemble="$FUNC" "$1" |
+		sed -n "/<$FUNC>:\$/,\$p" |
+		sed -E -e 's/^ *[0-9a-f]+:\t//' \
+		       -e 's/^[0-9a-f]{16} //' \
+		       -e 's/\b[0-9a-f]{16}\b//g' \
+		       -e "/<$FUNC(\+0x[0-9a-f]+)?>/!s/<([^>+]+)\+0x[0-9a-f]+>/<\1>/g" \
+		       -e 's/[ \t]+$//'
+}
+
+disasm "$POBJ/vmlinux" > "$LOGS/$FUNC-pristine.txt"
+disasm "$OBJ/vmlinux" > "$LOGS/$FUNC-series.txt"
+n=$(grep -c . "$LOGS/$FUNC-series.txt" || true)
+
+if [ "$n" -lt 10 ]; then
+	record_check fail "$FUNC disassembly" "only $n lines in $LOGS/$FUNC-series.txt"
+	exit 1
+fi
+if diff -u --label pristine --label series "$LOGS/$FUNC-pristine.txt" \
+	"$LOGS/$FUNC-series.txt" > "$LOGS/$FUNC.diff"; then
+	record_check pass "$FUNC unchanged by the series ($n lines)"
+	echo "ftrace-handler: identical, $n lines ($LOGS/$FUNC-series.txt), $(since "$start")s"
+else
+	cat "$LOGS/$FUNC.diff"
+	record_check fail "$FUNC unchanged by the series" "$LOGS/$FUNC.diff"
+	exit 1
+fi
