@@ -105,6 +105,10 @@ livepatch: '$MOD_LP1': unpatching complete
 
 start_test "lp1/lp2/lp3 funcA fallback refused"
 
+REFUSAL="livepatch: patch '$MOD_LP3' replaces '$MOD_LP2' but keeps '$MOD_LP1',"
+REFUSAL+=" which also patches vmlinux:cmdline_proc_show,1:"
+REFUSAL+=" that function would switch to '$MOD_LP1' without a transition"
+
 load_policy
 load_lp $MOD_LP1 policy=hybrid
 load_lp $MOD_LP2 policy=hybrid replaceable=1 funcb=1
@@ -136,7 +140,7 @@ livepatch: '$MOD_LP2': starting patching transition
 livepatch: '$MOD_LP2': completing patching transition
 livepatch: '$MOD_LP2': patching complete
 % insmod test_modules/$MOD_LP3.ko policy=hybrid replace=1 funca=0 funcb=1
-livepatch: patch '$MOD_LP3' replaces '$MOD_LP2' but keeps '$MOD_LP1', which also patches vmlinux:cmdline_proc_show,1: that function would switch to '$MOD_LP1' without a transition
+$REFUSAL
 insmod: ERROR: could not insert module test_modules/$MOD_LP3.ko: Invalid parameters
 % echo 0 > /sys/kernel/livepatch/$MOD_LP2/enabled
 livepatch: '$MOD_LP2': initializing unpatching transition

@@ -42,7 +42,8 @@ static char klp_default_policy_name[KLP_REPLACE_POLICY_NAME_MAX] =
 module_param_string(replace_policy, klp_default_policy_name,
 		    sizeof(klp_default_policy_name), 0444);
 MODULE_PARM_DESC(replace_policy,
-		 "replace policy of livepatches that name none (default: " CONFIG_KLP_DEFAULT_REPLACE_POLICY ")");
+		 "replace policy of livepatches that name none (default: "
+		 CONFIG_KLP_DEFAULT_REPLACE_POLICY ")");
 
 static struct klp_replace_policy *klp_policy_find(const char *name)
 {
@@ -213,7 +214,7 @@ static bool klp_same_func(const struct klp_object *obj1, const struct klp_func *
 }
 
 /**
- * klp_patch_patches_func() - does a patch patch this function?
+ * klp_patch_patches_func() - does a livepatch modify this function?
  * @patch:	livepatch
  * @obj:	object of the function
  * @func:	function

@@ -56,7 +56,7 @@ static int livepatch_version_proc_show(struct seq_file *m, void *v)
 
 static void livepatch_busymod_work_func(struct work_struct *work)
 {
-	pr_info("%s\n", __func__);
+	pr_info("livepatched busymod_work_func\n");
 }
 
 static struct klp_func vmlinux_funcs[3];

@@ -157,8 +157,9 @@ static struct klp_replace_policy *fake_policy(struct kunit *test, const char *na
 static void fake_register(struct kunit *test, struct klp_replace_policy *policy)
 {
 	KUNIT_ASSERT_EQ(test, klp_register_replace_policy(policy), 0);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
-			klp_unregister_replace_policy_wrapper, policy), 0);
+	KUNIT_ASSERT_EQ(test,
+			kunit_add_action_or_reset(test, klp_unregister_replace_policy_wrapper,
+						  policy), 0);
 }
 
 static void klp_policy_test_register_find(struct kunit *test)
