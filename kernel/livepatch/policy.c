@@ -240,7 +240,6 @@ VISIBLE_IF_KUNIT bool klp_patch_patches_func(const struct klp_patch *patch,
 
 	return false;
 }
-EXPORT_SYMBOL_IF_KUNIT(klp_patch_patches_func);
 
 static bool klp_is_replaced(const struct klp_patch *old_patch)
 {
@@ -293,7 +292,6 @@ VISIBLE_IF_KUNIT int klp_check_consistency(const struct klp_patch *patch,
 
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(klp_check_consistency);
 
 /**
  * klp_decide_replaced() - ask @patch's policy about every enabled patch
@@ -328,7 +326,6 @@ VISIBLE_IF_KUNIT int klp_decide_replaced(struct klp_patch *patch,
 
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(klp_decide_replaced);
 
 /**
  * klp_release_replaced() - forget which patches @patch replaces
@@ -344,7 +341,6 @@ VISIBLE_IF_KUNIT void klp_release_replaced(struct klp_patch *patch)
 	klp_for_each_replaced_patch_safe(patch, old_patch, tmp_patch)
 		list_del_init(&old_patch->replaced_node);
 }
-EXPORT_SYMBOL_IF_KUNIT(klp_release_replaced);
 
 /**
  * klp_policy_prepare() - decide what a patch being enabled replaces

@@ -10,6 +10,7 @@
 #include <linux/livepatch.h>
 #include <linux/module.h>
 #include <linux/string.h>
+#include "../core.h"
 #include "../policy.h"
 
 #define TP_OBJS		3
@@ -546,6 +547,99 @@ static void klp_policy_test_consistency_sympos(struct kunit *test)
 	klp_release_replaced(n);
 }
 
+/* ---- klp_policy_prepare(): selection, pinning, validation ---- */
+
+static int tp_prepare(struct klp_patch *patch)
+{
+	int ret;
+
+	mutex_lock(&klp_mutex);
+	ret = klp_policy_prepare(patch);
+	mutex_unlock(&klp_mutex);
+
+	return ret;
+}
+
+static void tp_unprepare(struct klp_patch *patch)
+{
+	mutex_lock(&klp_mutex);
+	klp_policy_unlink(patch);
+	mutex_unlock(&klp_mutex);
+	klp_policy_put(patch);
+}
+
+static int validate_calls;
+
+static int counting_validate(const struct klp_patch *patch)
+{
+	validate_calls++;
+	return patch->replace_set == 7 ? 0 : -EINVAL;
+}
+
+static void klp_policy_test_prepare_default(struct kunit *test)
+{
+	struct klp_patch *n = tp_new(test, "n", NULL, true);
+
+	tp_func(test, n, NULL, "funcA", 0);
+
+	/* No livepatch is enabled in a KUnit kernel: nothing to replace. */
+	KUNIT_ASSERT_EQ(test, tp_prepare(n), 0);
+	KUNIT_EXPECT_PTR_EQ(test, n->policy, &klp_legacy_policy);
+	KUNIT_EXPECT_PTR_EQ(test, klp_patch_replace_policy(n), &klp_legacy_policy);
+	KUNIT_EXPECT_EQ(test, tp_count_replaced(n), 0);
+	tp_unprepare(n);
+	KUNIT_EXPECT_NULL(test, n->policy);
+}
+
+static void klp_policy_test_prepare_unregistered(struct kunit *test)
+{
+	struct klp_replace_policy *policy = fake_policy(test, "kunit-gone");
+	struct klp_patch *n = tp_new(test, "n", NULL, false);
+
+	tp_func(test, n, NULL, "funcA", 0);
+	n->replace_policy = policy;
+
+	KUNIT_EXPECT_EQ(test, tp_prepare(n), -ENOENT);
+	KUNIT_EXPECT_NULL(test, n->policy);
+	KUNIT_EXPECT_TRUE(test, list_empty(&n->replaced_list));
+}
+
+static void klp_policy_test_prepare_validate(struct kunit *test)
+{
+	struct klp_replace_policy *policy = fake_policy(test, "kunit-valid");
+	struct klp_patch *n = tp_new(test, "n", NULL, false);
+
+	policy->validate = counting_validate;
+	fake_register(test, policy);
+	tp_func(test, n, NULL, "funcA", 0);
+	n->replace_policy = policy;
+	n->replace_set = 7;
+	validate_calls = 0;
+
+	KUNIT_ASSERT_EQ(test, tp_prepare(n), 0);
+	KUNIT_EXPECT_EQ(test, validate_calls, 1);
+	KUNIT_EXPECT_PTR_EQ(test, n->policy, policy);
+	tp_unprepare(n);
+}
+
+static void klp_policy_test_prepare_validate_refuses(struct kunit *test)
+{
+	struct klp_replace_policy *policy = fake_policy(test, "kunit-invalid");
+	struct klp_patch *n = tp_new(test, "n", NULL, false);
+
+	policy->validate = counting_validate;
+	fake_register(test, policy);
+	tp_func(test, n, NULL, "funcA", 0);
+	n->replace_policy = policy;
+	n->replace_set = 8;
+	validate_calls = 0;
+
+	/* Refused, and the policy is no longer pinned by the patch. */
+	KUNIT_EXPECT_EQ(test, tp_prepare(n), -EINVAL);
+	KUNIT_EXPECT_EQ(test, validate_calls, 1);
+	KUNIT_EXPECT_NULL(test, n->policy);
+}
+
 static struct kunit_case klp_replace_policy_test_cases[] = {
 	KUNIT_CASE(klp_policy_test_register_find),
 	KUNIT_CASE(klp_policy_test_register_duplicate),
@@ -570,6 +664,10 @@ static struct kunit_case klp_replace_policy_test_cases[] = {
 	KUNIT_CASE(klp_policy_test_consistency_nothing_replaced),
 	KUNIT_CASE(klp_policy_test_consistency_everything_replaced),
 	KUNIT_CASE(klp_policy_test_consistency_sympos),
+	KUNIT_CASE(klp_policy_test_prepare_default),
+	KUNIT_CASE(klp_policy_test_prepare_unregistered),
+	KUNIT_CASE(klp_policy_test_prepare_validate),
+	KUNIT_CASE(klp_policy_test_prepare_validate_refuses),
 	{}
 };
 
@@ -582,4 +680,3 @@ kunit_test_suite(klp_replace_policy_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for livepatch replace policies");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
