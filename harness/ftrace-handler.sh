@@ -6,8 +6,8 @@
 # (tag klp-pristine, a git worktree) with the test kernel's .config into
 # $BUILD/obj-pristine, once per configuration, then compares the
 # function's disassembly in both vmlinux images with addresses, raw
-# bytes and offsets into other symbols stripped (jumps inside the
-# function keep their offsets).
+# bytes, RIP-relative displacements and offsets into other symbols
+# stripped (jumps inside the function keep their offsets).
 . "$(dirname "$0")/lib.sh"
 RESULT_FILE=${RESULT_FILE:-ftrace-handler}
 
@@ -51,6 +51,8 @@ disasm() {
 		       -e 's/^[0-9a-f]{16} //' \
 		       -e 's/\b[0-9a-f]{16}\b//g' \
 		       -e "/<$FUNC(\+0x[0-9a-f]+)?>/!s/<([^>+]+)\+0x[0-9a-f]+>/<\1>/g" \
+		       -e 's/-?0x[0-9a-f]+\(%rip\)/(%rip)/g' \
+		       -e 's/# [0-9a-f]+ </# </' \
 		       -e 's/[ \t]+$//'
 }
 

@@ -13,6 +13,7 @@
 MOD_LP1=test_klp_policy1
 MOD_LP2=test_klp_policy2
 MOD_LP3=test_klp_policy3
+MOD_LP4=test_klp_policy4
 MOD_POLICY=livepatch_hybrid_policy
 MOD_TARGET_BUSY=test_klp_callbacks_busy
 AVAILABLE=/sys/module/livepatch/parameters/available_replace_policies
@@ -27,27 +28,6 @@ fi
 function load_policy() {
 	log "% modprobe $MOD_POLICY"
 	modprobe "$MOD_POLICY" || die "cannot load $MOD_POLICY"
-}
-
-function check_cmdline() {
-	local expected="$1"
-	local value=$(cat /proc/cmdline)
-	[[ "$value" == "$expected" ]] ||
-		die "/proc/cmdline runs the wrong implementation: '$value', expected '$expected'"
-}
-
-function check_patches() {
-	local expected="$*"
-	local value=$(ls "$KLP_SYSFS_DIR" | tr '\n' ' ' | sed 's/ $//')
-	[[ "$value" == "$expected" ]] ||
-		die "enabled livepatches: '$value', expected '$expected'"
-}
-
-function check_refcnt() {
-	local mod="$1" expected="$2"
-	local value=$(cat /sys/module/$mod/refcnt)
-	[[ "$value" == "$expected" ]] ||
-		die "/sys/module/$mod/refcnt: $value, expected $expected"
 }
 
 ORIG_CMDLINE=$(cat /proc/cmdline)
@@ -112,12 +92,11 @@ REFUSAL+=" that function would switch to '$MOD_LP1' without a transition"
 load_policy
 load_lp $MOD_LP1 policy=hybrid
 load_lp $MOD_LP2 policy=hybrid replaceable=1 funcb=1
-check_cmdline "$MOD_LP2: cmdline_proc_show"
+check_file /proc/cmdline "$MOD_LP2: cmdline_proc_show"
 load_failing_mod $MOD_LP3 policy=hybrid replace=1 funca=0 funcb=1
 check_patches "$MOD_LP1 $MOD_LP2"
-check_cmdline "$MOD_LP2: cmdline_proc_show"
-[[ "$(cat /proc/version)" == "$MOD_LP2: version_proc_show" ]] ||
-	die "/proc/version: $(cat /proc/version)"
+check_file /proc/cmdline "$MOD_LP2: cmdline_proc_show"
+check_file /proc/version "$MOD_LP2: version_proc_show"
 [[ ! -e /sys/module/$MOD_LP3 ]] || die "$MOD_LP3 stayed loaded"
 check_refcnt $MOD_POLICY 2
 disable_lp $MOD_LP2
@@ -125,7 +104,7 @@ disable_lp $MOD_LP1
 unload_lp $MOD_LP2
 unload_lp $MOD_LP1
 unload_mod $MOD_POLICY
-check_cmdline "$ORIG_CMDLINE"
+check_file /proc/cmdline "$ORIG_CMDLINE"
 
 check_result "% insmod test_modules/$MOD_LP1.ko policy=hybrid
 livepatch: enabling patch '$MOD_LP1'
@@ -170,9 +149,8 @@ load_lp $MOD_LP3 replace=1 funca=0 funcb=1
 check_patches "$MOD_LP3"
 check_sysfs_value $MOD_LP3 replace_policy legacy
 check_sysfs_value $MOD_LP3 replace_params "replace=1"
-check_cmdline "$ORIG_CMDLINE"
-[[ "$(cat /proc/version)" == "$MOD_LP3: version_proc_show" ]] ||
-	die "/proc/version: $(cat /proc/version)"
+check_file /proc/cmdline "$ORIG_CMDLINE"
+check_file /proc/version "$MOD_LP3: version_proc_show"
 check_refcnt $MOD_POLICY 0
 unload_lp $MOD_LP2
 unload_lp $MOD_LP1
@@ -210,19 +188,20 @@ livepatch: '$MOD_LP3': unpatching complete
 
 # klp_force_transition() marks only the patches being replaced, whose
 # modules then stay loaded for good; the new patch and the kept patches
-# can still be removed. This leaves $MOD_LP2 loaded, so it runs last.
+# can still be removed. The replaced patch is $MOD_LP4, used by no other
+# test: it stays loaded until reboot.
 # - a task sleeps in busymod_work_func()
-# - lp1 (kept) patches funcA, lp2 (replaceable) patches funcB
-# - lp3 replaces lp2, patches funcB and busymod_work_func(): its
+# - lp1 (kept) patches funcA, lp4 (replaceable) patches funcB
+# - lp3 replaces lp4, patches funcB and busymod_work_func(): its
 #   transition stalls on the sleeping task until it is forced
-# - lp2 is gone and its module cannot be removed; lp1 and lp3 can
+# - lp4 is gone and its module cannot be removed; lp1 and lp3 can
 
 start_test "forced transition marks only replaced patches"
 
 load_mod $MOD_TARGET_BUSY block_transition=Y
 load_policy
 load_lp $MOD_LP1 policy=hybrid
-load_lp $MOD_LP2 policy=hybrid replaceable=1 funca=0 funcb=1
+load_lp $MOD_LP4 policy=hybrid replaceable=1 funca=0 funcb=1
 load_lp_nowait $MOD_LP3 policy=hybrid replace=1 funca=0 funcb=1 busy=1
 sleep 1
 check_sysfs_value $MOD_LP3 transition 1
@@ -230,11 +209,11 @@ log "% echo 1 > $KLP_SYSFS_DIR/$MOD_LP3/force"
 echo 1 > "$KLP_SYSFS_DIR/$MOD_LP3/force"
 loop_until "grep -q '^0$' $KLP_SYSFS_DIR/$MOD_LP3/transition" ||
 	die "forced transition did not complete"
-loop_until "[[ ! -e $KLP_SYSFS_DIR/$MOD_LP2 ]]" ||
-	die "replaced patch $MOD_LP2 was not removed"
+loop_until "[[ ! -e $KLP_SYSFS_DIR/$MOD_LP4 ]]" ||
+	die "replaced patch $MOD_LP4 was not removed"
 check_patches "$MOD_LP1 $MOD_LP3"
-check_refcnt $MOD_LP2 1
-ret=$(rmmod $MOD_LP2 2>&1) && die "forced $MOD_LP2 was removed"
+check_refcnt $MOD_LP4 1
+ret=$(rmmod $MOD_LP4 2>&1) && die "forced $MOD_LP4 was removed"
 disable_lp $MOD_LP1
 unload_lp $MOD_LP1
 disable_lp $MOD_LP3
@@ -252,12 +231,12 @@ livepatch: '$MOD_LP1': initializing patching transition
 livepatch: '$MOD_LP1': starting patching transition
 livepatch: '$MOD_LP1': completing patching transition
 livepatch: '$MOD_LP1': patching complete
-% insmod test_modules/$MOD_LP2.ko policy=hybrid replaceable=1 funca=0 funcb=1
-livepatch: enabling patch '$MOD_LP2'
-livepatch: '$MOD_LP2': initializing patching transition
-livepatch: '$MOD_LP2': starting patching transition
-livepatch: '$MOD_LP2': completing patching transition
-livepatch: '$MOD_LP2': patching complete
+% insmod test_modules/$MOD_LP4.ko policy=hybrid replaceable=1 funca=0 funcb=1
+livepatch: enabling patch '$MOD_LP4'
+livepatch: '$MOD_LP4': initializing patching transition
+livepatch: '$MOD_LP4': starting patching transition
+livepatch: '$MOD_LP4': completing patching transition
+livepatch: '$MOD_LP4': patching complete
 % insmod test_modules/$MOD_LP3.ko policy=hybrid replace=1 funca=0 funcb=1 busy=1
 livepatch: enabling patch '$MOD_LP3'
 livepatch: '$MOD_LP3': initializing patching transition

@@ -1,25 +1,53 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Guest job for 'make': load a livepatch and show what changes.  A thin
-# scenario runner: the assertions live in the selftests.
+# Guest job for 'make': the off-band fleet scenario under replace_set.
+# A fleet runs a cumulative livepatch (set 0) and ships an off-band fix
+# (set 7) to part of its machines; the next cumulative update replaces
+# the cumulative patch only. The selftest modules print which module's
+# code runs: /proc/cmdline is cmdline_proc_show(), /proc/version is
+# version_proc_show(). A thin scenario runner: the assertions live in
+# the selftests (test-scoped-replace.sh).
 . /harness/lib.sh
 set -e
 
-sample=$(find /lib/modules -name livepatch-sample.ko | head -1)
+MODS=/kselftest/livepatch/test_modules
+V1=test_klp_policy1 OFFBAND=test_klp_policy2 V2=test_klp_policy3
 
-step "before: which cmdline_proc_show() runs (cat /proc/cmdline)"
-show_patches
-echo "  /proc/cmdline: $(cat /proc/cmdline)"
+state() {
+	show_patches
+	echo "  cmdline_proc_show runs: $(cat /proc/cmdline)"
+	echo "  version_proc_show runs: $(cat /proc/version)"
+}
 
-step "insmod livepatch-sample.ko (patches cmdline_proc_show)"
-insmod "$sample"
-wait_transition livepatch_sample
-show_patches
-echo "  /proc/cmdline: $(cat /proc/cmdline)"
+load() {
+	local mod=$1
+	shift
+	echo "  # insmod $mod.ko $*"
+	insmod "$MODS/$mod.ko" "$@"
+	wait_transition "$mod"
+}
 
-step "disable and remove it"
-echo 0 > "$KLP/livepatch_sample/enabled"
-while [ -d "$KLP/livepatch_sample" ]; do sleep 0.1; done
-rmmod livepatch_sample
-show_patches
-echo "  /proc/cmdline: $(cat /proc/cmdline)"
+echo "default replace policy: $(cat /sys/module/livepatch/parameters/replace_policy)," \
+	"available: $(cat /sys/module/livepatch/parameters/available_replace_policies)"
+
+step "before any livepatch"
+state
+
+step "cumulative patch v1, replace_set 0 (patches cmdline_proc_show)"
+load $V1 policy=replace_set replace_set=0
+state
+
+step "off-band fix, replace_set 7 (patches version_proc_show)"
+load $OFFBAND policy=replace_set replace_set=7 funca=0 funcb=1
+state
+
+step "cumulative patch v2, replace_set 0: replaces v1 only"
+load $V2 policy=replace_set replace_set=0
+while [ -d "$KLP/$V1" ]; do sleep 0.1; done
+state
+
+step "a fix in another set (9) that also patches cmdline_proc_show is refused"
+echo "  # insmod $V1.ko policy=replace_set replace_set=9"
+insmod "$MODS/$V1.ko" policy=replace_set replace_set=9 2>&1 | sed 's/^/  /' || true
+dmesg | grep 'livepatch: patch' | tail -1 | sed 's/^\[[ 0-9.]*\] /  /'
+state

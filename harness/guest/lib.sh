@@ -10,8 +10,8 @@ show_patches() {
 		[ -d "$p" ] || continue
 		any=1
 		line="  $(basename "$p"):"
-		for attr in enabled transition replace; do
-			[ -r "$p/$attr" ] && line="$line $attr=$(cat "$p/$attr")"
+		for attr in enabled transition replace replace_policy replace_params; do
+			[ -r "$p/$attr" ] && line="$line $attr=\"$(cat "$p/$attr")\""
 		done
 		echo "$line"
 	done

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * replace_set.c - the replace_set policy: replace the patch of the same set
+ *
+ * Petr Mladek's rule from the "Introduce replace set support" review. A
+ * patch carries an unsigned set number (KLP_REPLACE_SET(n)); it replaces
+ * exactly the enabled replace_set patches with the same number, so at
+ * most one patch per set is enabled. No number is special: 0 is a set
+ * like any other, and the default. A patch is refused when it patches a
+ * function, or uses a klp_state id, that an enabled patch outside its
+ * set (of any policy) also patches or uses; inside the set, states
+ * follow the cumulative rule.
+ *
+ * A patch that names no policy, when replace_set is the default, is read
+ * from its legacy flag: .replace = true is set 0; .replace = false is a
+ * private set that no other patch shares, so zero-initialised patches
+ * never replace each other.
+ */
+
+#define pr_fmt(fmt) "livepatch: " fmt
+
+#include <linux/kernel.h>
+#include <linux/livepatch.h>
+#include <linux/module.h>
+#include <linux/sysfs.h>
+#include "scope.h"
+
+static bool klp_is_replace_set_patch(const struct klp_patch *patch)
+{
+	return klp_patch_replace_policy(patch) == &klp_replace_set_policy;
+}
+
+/* The patch's set; false for a private set or a patch of another policy. */
+static bool klp_replace_set_of(const struct klp_patch *patch, unsigned int *set)
+{
+	if (!klp_is_replace_set_patch(patch))
+		return false;
+
+	if (!patch->replace_policy) {
+		*set = 0;
+		return patch->replace;
+	}
+
+	*set = patch->replace_set;
+	return true;
+}
+
+static bool klp_replace_set_replaces(const struct klp_patch *new_patch,
+				     const struct klp_patch *old_patch)
+{
+	unsigned int new_set, old_set;
+
+	return klp_replace_set_of(new_patch, &new_set) &&
+	       klp_replace_set_of(old_patch, &old_set) &&
+	       new_set == old_set;
+}
+
+static void klp_replace_set_desc(const struct klp_patch *patch, char *buf)
+{
+	unsigned int set;
+
+	if (klp_replace_set_of(patch, &set))
+		snprintf(buf, KLP_SCOPE_DESC_MAX, "replace_set=%u", set);
+	else if (klp_is_replace_set_patch(patch))
+		snprintf(buf, KLP_SCOPE_DESC_MAX, "replace_set=private");
+	else
+		snprintf(buf, KLP_SCOPE_DESC_MAX, "policy %s",
+			 klp_patch_replace_policy(patch)->name);
+}
+
+static int klp_replace_set_check(const struct klp_patch *new_patch,
+				 const struct klp_patch *old_patch)
+{
+	char new_desc[KLP_SCOPE_DESC_MAX], old_desc[KLP_SCOPE_DESC_MAX];
+
+	klp_replace_set_desc(new_patch, new_desc);
+	klp_replace_set_desc(old_patch, old_desc);
+
+	return klp_scope_check(new_patch, old_patch,
+			       klp_replace_set_replaces(new_patch, old_patch),
+			       false, new_desc, old_desc,
+			       "patches in different replace sets must not share it");
+}
+
+static int klp_replace_set_validate(const struct klp_patch *patch)
+{
+	return klp_scope_validate(patch, "replace_set", patch->replace_set,
+				  "replace_tag", patch->replace_tag);
+}
+
+static int klp_replace_set_show(const struct klp_patch *patch, char *buf)
+{
+	unsigned int set;
+
+	if (patch->replace_policy)
+		return sysfs_emit(buf, "replace_set=%u\n", patch->replace_set);
+	if (klp_replace_set_of(patch, &set))
+		return sysfs_emit(buf, "replace_set=%u replace=1\n", set);
+	return sysfs_emit(buf, "replace_set=private replace=0\n");
+}
+
+struct klp_replace_policy klp_replace_set_policy = {
+	.name		= "replace_set",
+	.owner		= THIS_MODULE,
+	.replaces	= klp_replace_set_replaces,
+	.validate	= klp_replace_set_validate,
+	.check		= klp_replace_set_check,
+	.show		= klp_replace_set_show,
+};
+EXPORT_SYMBOL_GPL(klp_replace_set_policy);
+
+static int __init klp_replace_set_init(void)
+{
+	return klp_register_replace_policy(&klp_replace_set_policy);
+}
+
+static void __exit klp_replace_set_exit(void)
+{
+	klp_unregister_replace_policy(&klp_replace_set_policy);
+}
+
+module_init(klp_replace_set_init);
+module_exit(klp_replace_set_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Livepatch replace policy: replace the patch of the same replace set");

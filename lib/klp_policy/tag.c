@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tag.c - the tag policy: replace the patches of the same tag
+ *
+ * Song Liu's and Yafang Shao's replace-tag rule. A patch carries an
+ * unsigned tag (KLP_REPLACE_TAG(t)). Tag 0 replaces nothing, but any
+ * patch with a non-zero tag supersedes it; tag t > 0 replaces every
+ * enabled tag-policy patch with tag t or tag 0. A patch is refused when
+ * it shares a patched function or a klp_state id with an enabled patch
+ * of another tag that it keeps (patches of other policies have no tag);
+ * tag-0 patches may stack on each other, as legacy non-replacing
+ * patches do.
+ *
+ * A patch that names no policy, when tag is the default, is read from
+ * its legacy flag: .replace = false is tag 0, .replace = true is tag 1.
+ * A system of such patches behaves as legacy does, except that a
+ * non-replacing patch can no longer stack on a function of a replacing
+ * one: that load is refused.
+ */
+
+#define pr_fmt(fmt) "livepatch: " fmt
+
+#include <linux/kernel.h>
+#include <linux/livepatch.h>
+#include <linux/module.h>
+#include <linux/sysfs.h>
+#include "scope.h"
+
+static bool klp_is_tag_patch(const struct klp_patch *patch)
+{
+	return klp_patch_replace_policy(patch) == &klp_tag_policy;
+}
+
+static unsigned int klp_tag_of(const struct klp_patch *patch)
+{
+	if (!patch->replace_policy)
+		return patch->replace ? 1 : 0;
+
+	return patch->replace_tag;
+}
+
+static bool klp_tag_replaces(const struct klp_patch *new_patch,
+			     const struct klp_patch *old_patch)
+{
+	unsigned int tag = klp_tag_of(new_patch);
+
+	if (!tag || !klp_is_tag_patch(old_patch))
+		return false;
+
+	return klp_tag_of(old_patch) == tag || klp_tag_of(old_patch) == 0;
+}
+
+static void klp_tag_desc(const struct klp_patch *patch, char *buf)
+{
+	if (klp_is_tag_patch(patch))
+		snprintf(buf, KLP_SCOPE_DESC_MAX, "replace_tag=%u", klp_tag_of(patch));
+	else
+		snprintf(buf, KLP_SCOPE_DESC_MAX, "policy %s",
+			 klp_patch_replace_policy(patch)->name);
+}
+
+static int klp_tag_check(const struct klp_patch *new_patch,
+			 const struct klp_patch *old_patch)
+{
+	char new_desc[KLP_SCOPE_DESC_MAX], old_desc[KLP_SCOPE_DESC_MAX];
+	bool same_tag;
+
+	same_tag = klp_is_tag_patch(old_patch) &&
+		   klp_tag_of(old_patch) == klp_tag_of(new_patch);
+	klp_tag_desc(new_patch, new_desc);
+	klp_tag_desc(old_patch, old_desc);
+
+	return klp_scope_check(new_patch, old_patch,
+			       klp_tag_replaces(new_patch, old_patch), same_tag,
+			       new_desc, old_desc,
+			       "patches with different tags must not share it");
+}
+
+static int klp_tag_validate(const struct klp_patch *patch)
+{
+	return klp_scope_validate(patch, "replace_tag", patch->replace_tag,
+				  "replace_set", patch->replace_set);
+}
+
+static int klp_tag_show(const struct klp_patch *patch, char *buf)
+{
+	if (patch->replace_policy)
+		return sysfs_emit(buf, "replace_tag=%u\n", patch->replace_tag);
+	return sysfs_emit(buf, "replace_tag=%u replace=%d\n",
+			  klp_tag_of(patch), patch->replace);
+}
+
+struct klp_replace_policy klp_tag_policy = {
+	.name		= "tag",
+	.owner		= THIS_MODULE,
+	.replaces	= klp_tag_replaces,
+	.validate	= klp_tag_validate,
+	.check		= klp_tag_check,
+	.show		= klp_tag_show,
+};
+EXPORT_SYMBOL_GPL(klp_tag_policy);
+
+static int __init klp_tag_init(void)
+{
+	return klp_register_replace_policy(&klp_tag_policy);
+}
+
+static void __exit klp_tag_exit(void)
+{
+	klp_unregister_replace_policy(&klp_tag_policy);
+}
+
+module_init(klp_tag_init);
+module_exit(klp_tag_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Livepatch replace policy: replace the patches of the same tag");

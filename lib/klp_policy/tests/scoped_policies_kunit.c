@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * KUnit tests of the replace_set and tag policies: their decisions over
+ * mixes of policies and parameters, every refusal with its error code,
+ * the legacy .replace mapping used when they are the default policy,
+ * parameter validation and the sysfs parameters. The patches are
+ * synthetic and never enabled; the selftests enable real ones.
+ */
+
+#include <kunit/test.h>
+#include <linux/livepatch.h>
+#include <linux/module.h>
+#include <linux/string.h>
+
+/* How a synthetic patch selects its policy. */
+enum tp_kind {
+	TP_LEGACY,		/* names none, legacy is the default */
+	TP_SET,			/* KLP_REPLACE_SET(param) */
+	TP_SET_DEFAULT,		/* names none, replace_set is the default */
+	TP_TAG,			/* KLP_REPLACE_TAG(param) */
+	TP_TAG_DEFAULT,		/* names none, tag is the default */
+};
+
+struct tp_spec {
+	enum tp_kind kind;
+	bool replace;
+	unsigned int param;
+	const char *func;	/* "func" in vmlinux or "module:func" */
+	unsigned long state;	/* klp_state id, 0 for none */
+	unsigned int version;
+};
+
+static void tp_dummy(void)
+{
+}
+
+static struct klp_patch *tp_build(struct kunit *test, const char *name,
+				  const struct tp_spec *spec)
+{
+	struct klp_patch *patch;
+	struct module *mod;
+	struct klp_func *funcs;
+	const char *colon;
+	char *objname;
+
+	patch = kunit_kzalloc(test, sizeof(*patch), GFP_KERNEL);
+	mod = kunit_kzalloc(test, sizeof(*mod), GFP_KERNEL);
+	patch->objs = kunit_kcalloc(test, 2, sizeof(*patch->objs), GFP_KERNEL);
+	funcs = kunit_kcalloc(test, 2, sizeof(*funcs), GFP_KERNEL);
+	patch->states = kunit_kcalloc(test, 2, sizeof(*patch->states), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, patch && mod && patch->objs && funcs && patch->states);
+
+	strscpy(mod->name, name, sizeof(mod->name));
+	patch->mod = mod;
+	patch->replace = spec->replace;
+
+	colon = strchr(spec->func, ':');
+	if (colon) {
+		objname = kunit_kstrdup(test, spec->func, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objname);
+		objname[colon - spec->func] = '\0';
+		patch->objs[0].name = objname;
+		funcs[0].old_name = colon + 1;
+	} else {
+		funcs[0].old_name = spec->func;
+	}
+	funcs[0].new_func = tp_dummy;
+	patch->objs[0].funcs = funcs;
+
+	patch->states[0].id = spec->state;
+	patch->states[0].version = spec->version;
+
+	/* ->policy is what klp_enable_patch() would pin. */
+	switch (spec->kind) {
+	case TP_LEGACY:
+		patch->policy = &klp_legacy_policy;
+		break;
+	case TP_SET:
+		patch->replace_policy = &klp_replace_set_policy;
+		patch->replace_set = spec->param;
+		fallthrough;
+	case TP_SET_DEFAULT:
+		patch->policy = &klp_replace_set_policy;
+		break;
+	case TP_TAG:
+		patch->replace_policy = &klp_tag_policy;
+		patch->replace_tag = spec->param;
+		fallthrough;
+	case TP_TAG_DEFAULT:
+		patch->policy = &klp_tag_policy;
+		break;
+	}
+
+	return patch;
+}
+
+/* ---- decisions and refusals: does N replace O, may N load beside O? ---- */
+
+struct tp_decision {
+	const char *desc;
+	struct tp_spec new, old;
+	bool replaces;
+	int check;
+};
+
+#define SET(n)		.kind = TP_SET, .param = (n)
+#define TAG(t)		.kind = TP_TAG, .param = (t)
+#define SET_DEF(r)	.kind = TP_SET_DEFAULT, .replace = (r)
+#define TAG_DEF(r)	.kind = TP_TAG_DEFAULT, .replace = (r)
+#define LEGACY(r)	.kind = TP_LEGACY, .replace = (r)
+
+static void tp_decision_test(struct kunit *test)
+{
+	const struct tp_decision *c = test->param_value;
+	struct klp_patch *n = tp_build(test, "new", &c->new);
+	struct klp_patch *o = tp_build(test, "old", &c->old);
+	struct klp_replace_policy *policy = n->policy;
+
+	KUNIT_EXPECT_EQ(test, policy->replaces(n, o), c->replaces);
+	KUNIT_EXPECT_EQ(test, policy->check ? policy->check(n, o) : 0, c->check);
+}
+
+static const struct tp_decision replace_set_cases[] = {
+	{ "same set 0 replaces",
+	  { SET(0), .func = "f1" }, { SET(0), .func = "f2" }, true, 0 },
+	{ "same set replaces a patch of the same function",
+	  { SET(7), .func = "f1" }, { SET(7), .func = "f1" }, true, 0 },
+	{ "another set is kept",
+	  { SET(0), .func = "f1" }, { SET(7), .func = "f2" }, false, 0 },
+	{ "another set sharing a function is refused",
+	  { SET(0), .func = "f1" }, { SET(7), .func = "f1" }, false, -EINVAL },
+	{ "another set sharing a module function is refused",
+	  { SET(0), .func = "mod:f1" }, { SET(7), .func = "mod:f1" }, false, -EINVAL },
+	{ "same name in another object is another function",
+	  { SET(0), .func = "mod:f1" }, { SET(7), .func = "f1" }, false, 0 },
+	{ "another set sharing a state id is refused",
+	  { SET(0), .func = "f1", .state = 3, .version = 1 },
+	  { SET(7), .func = "f2", .state = 3, .version = 1 }, false, -EINVAL },
+	{ "same set: a missing state is refused",
+	  { SET(0), .func = "f1" }, { SET(0), .func = "f1", .state = 3, .version = 1 },
+	  true, -EINVAL },
+	{ "same set: a lower state version is refused",
+	  { SET(0), .func = "f1", .state = 3, .version = 1 },
+	  { SET(0), .func = "f1", .state = 3, .version = 2 }, true, -EINVAL },
+	{ "same set: a higher state version is fine",
+	  { SET(0), .func = "f1", .state = 3, .version = 2 },
+	  { SET(0), .func = "f1", .state = 3, .version = 1 }, true, 0 },
+	{ "set 4294967295 replaces its own",
+	  { SET(4294967295U), .func = "f1" }, { SET(4294967295U), .func = "f1" }, true, 0 },
+	{ "set 4294967295 is not set 0",
+	  { SET(4294967295U), .func = "f1" }, { SET(0), .func = "f2" }, false, 0 },
+	{ "a legacy replacing patch is kept",
+	  { SET(0), .func = "f1" }, { LEGACY(true), .func = "f2" }, false, 0 },
+	{ "sharing a function with a legacy patch is refused",
+	  { SET(0), .func = "f1" }, { LEGACY(false), .func = "f1" }, false, -EINVAL },
+	{ "tag 7 is not set 7",
+	  { SET(7), .func = "f1" }, { TAG(7), .func = "f1" }, false, -EINVAL },
+	{ "default, .replace=true is set 0",
+	  { SET_DEF(true), .func = "f1" }, { SET(0), .func = "f1" }, true, 0 },
+	{ "default, two .replace=true patches replace",
+	  { SET_DEF(true), .func = "f1" }, { SET_DEF(true), .func = "f2" }, true, 0 },
+	{ "default, zero-initialised patches never replace",
+	  { SET_DEF(false), .func = "f1" }, { SET_DEF(false), .func = "f2" }, false, 0 },
+	{ "default, zero-initialised patches may not share",
+	  { SET_DEF(false), .func = "f1" }, { SET_DEF(false), .func = "f1" }, false, -EINVAL },
+	{ "default, .replace=true does not replace a private set",
+	  { SET_DEF(true), .func = "f1" }, { SET_DEF(false), .func = "f2" }, false, 0 },
+	{ "set 0 does not replace a private set",
+	  { SET(0), .func = "f1" }, { SET_DEF(false), .func = "f2" }, false, 0 },
+	{ "legacy .replace=true replaces a replace_set patch",
+	  { LEGACY(true), .func = "f1" }, { SET(7), .func = "f2" }, true, 0 },
+	{ "legacy .replace=false keeps a replace_set patch",
+	  { LEGACY(false), .func = "f1" }, { SET(7), .func = "f1" }, false, 0 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(replace_set_decision, replace_set_cases, desc);
+
+static const struct tp_decision tag_cases[] = {
+	{ "tag 1 replaces tag 1",
+	  { TAG(1), .func = "f1" }, { TAG(1), .func = "f2" }, true, 0 },
+	{ "tag 2 keeps tag 1",
+	  { TAG(2), .func = "f1" }, { TAG(1), .func = "f2" }, false, 0 },
+	{ "tag 2 sharing a function with tag 1 is refused",
+	  { TAG(2), .func = "f1" }, { TAG(1), .func = "f1" }, false, -EINVAL },
+	{ "tag 2 sharing a state with tag 1 is refused",
+	  { TAG(2), .func = "f1", .state = 5, .version = 1 },
+	  { TAG(1), .func = "f2", .state = 5, .version = 1 }, false, -EINVAL },
+	{ "tag 2 replaces tag 0",
+	  { TAG(2), .func = "f1" }, { TAG(0), .func = "f1" }, true, 0 },
+	{ "tag 2 replaces tag 0 in a module",
+	  { TAG(2), .func = "mod:f1" }, { TAG(0), .func = "mod:f1" }, true, 0 },
+	{ "tag 0 replaces nothing",
+	  { TAG(0), .func = "f1" }, { TAG(0), .func = "f2" }, false, 0 },
+	{ "tag 0 stacks on tag 0",
+	  { TAG(0), .func = "f1" }, { TAG(0), .func = "f1" }, false, 0 },
+	{ "tag 0 shares a state with tag 0",
+	  { TAG(0), .func = "f1", .state = 5, .version = 1 },
+	  { TAG(0), .func = "f2", .state = 5, .version = 1 }, false, 0 },
+	{ "tag 0 may not stack on tag 1",
+	  { TAG(0), .func = "f1" }, { TAG(1), .func = "f1" }, false, -EINVAL },
+	{ "tag 0 beside tag 1",
+	  { TAG(0), .func = "f1" }, { TAG(1), .func = "f2" }, false, 0 },
+	{ "same tag: a missing state is refused",
+	  { TAG(1), .func = "f1" }, { TAG(1), .func = "f1", .state = 5, .version = 1 },
+	  true, -EINVAL },
+	{ "same tag: a lower state version is refused",
+	  { TAG(1), .func = "f1", .state = 5, .version = 1 },
+	  { TAG(1), .func = "f1", .state = 5, .version = 3 }, true, -EINVAL },
+	{ "tag 4294967295 replaces its own",
+	  { TAG(4294967295U), .func = "f1" }, { TAG(4294967295U), .func = "f1" }, true, 0 },
+	{ "tag 4294967295 replaces tag 0",
+	  { TAG(4294967295U), .func = "f1" }, { TAG(0), .func = "f2" }, true, 0 },
+	{ "a legacy patch has no tag: kept",
+	  { TAG(1), .func = "f1" }, { LEGACY(true), .func = "f2" }, false, 0 },
+	{ "sharing a function with a legacy patch is refused",
+	  { TAG(1), .func = "f1" }, { LEGACY(true), .func = "f1" }, false, -EINVAL },
+	{ "sharing a function with a replace_set patch is refused",
+	  { TAG(1), .func = "f1" }, { SET(1), .func = "f1" }, false, -EINVAL },
+	{ "default, .replace=true replaces .replace=false",
+	  { TAG_DEF(true), .func = "f1" }, { TAG_DEF(false), .func = "f1" }, true, 0 },
+	{ "default, .replace=true replaces tag 1",
+	  { TAG_DEF(true), .func = "f1" }, { TAG(1), .func = "f2" }, true, 0 },
+	{ "default, .replace=false patches stack",
+	  { TAG_DEF(false), .func = "f1" }, { TAG_DEF(false), .func = "f1" }, false, 0 },
+	{ "default, .replace=false may not stack on .replace=true",
+	  { TAG_DEF(false), .func = "f1" }, { TAG_DEF(true), .func = "f1" }, false, -EINVAL },
+	{ "legacy .replace=true replaces a tag patch",
+	  { LEGACY(true), .func = "f1" }, { TAG(3), .func = "f2" }, true, 0 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(tag_decision, tag_cases, desc);
+
+/* ---- parameter validation ---- */
+
+struct tp_validation {
+	const char *desc;
+	struct tp_spec spec;
+	unsigned int replace_set, replace_tag;
+	bool data;
+	int ret;
+};
+
+static const bool tp_data = true;
+
+static void tp_validation_test(struct kunit *test)
+{
+	const struct tp_validation *c = test->param_value;
+	struct klp_patch *patch = tp_build(test, "patch", &c->spec);
+
+	patch->replace_set |= c->replace_set;
+	patch->replace_tag |= c->replace_tag;
+	if (c->data)
+		patch->replace_data = &tp_data;
+
+	KUNIT_EXPECT_EQ(test, patch->policy->validate(patch), c->ret);
+}
+
+static const struct tp_validation validation_cases[] = {
+	{ "replace_set 7", { SET(7), .func = "f" }, 0, 0, false, 0 },
+	{ "replace_set 4294967295", { SET(4294967295U), .func = "f" }, 0, 0, false, 0 },
+	{ "replace_set default .replace=true", { SET_DEF(true), .func = "f" }, 0, 0, false, 0 },
+	{ "replace_set and .replace", { SET(7), .replace = true, .func = "f" },
+	  0, 0, false, -EINVAL },
+	{ "replace_set without selecting it", { SET_DEF(false), .func = "f" },
+	  5, 0, false, -EINVAL },
+	{ "replace_set with a tag", { SET(7), .func = "f" }, 0, 3, false, -EINVAL },
+	{ "replace_set with replace_data", { SET(7), .func = "f" }, 0, 0, true, -EINVAL },
+	{ "tag 0", { TAG(0), .func = "f" }, 0, 0, false, 0 },
+	{ "tag default .replace=false", { TAG_DEF(false), .func = "f" }, 0, 0, false, 0 },
+	{ "tag and .replace", { TAG(2), .replace = true, .func = "f" }, 0, 0, false, -EINVAL },
+	{ "tag without selecting it", { TAG_DEF(true), .func = "f" }, 0, 2, false, -EINVAL },
+	{ "tag with a set", { TAG(2), .func = "f" }, 1, 0, false, -EINVAL },
+	{ "legacy with a set", { LEGACY(true), .func = "f" }, 1, 0, false, -EINVAL },
+	{ "legacy with a tag", { LEGACY(false), .func = "f" }, 0, 1, false, -EINVAL },
+	{ "legacy", { LEGACY(true), .func = "f" }, 0, 0, false, 0 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(validation, validation_cases, desc);
+
+/* ---- /sys/kernel/livepatch/<patch>/replace_params ---- */
+
+struct tp_show {
+	const char *desc;
+	struct tp_spec spec;
+	const char *expected;
+};
+
+static void tp_show_test(struct kunit *test)
+{
+	const struct tp_show *c = test->param_value;
+	struct klp_patch *patch = tp_build(test, "patch", &c->spec);
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, patch->policy->show(patch, buf), strlen(c->expected));
+	KUNIT_EXPECT_STREQ(test, buf, c->expected);
+}
+
+static const struct tp_show show_cases[] = {
+	{ "set 0", { SET(0), .func = "f" }, "replace_set=0\n" },
+	{ "set 4294967295", { SET(4294967295U), .func = "f" }, "replace_set=4294967295\n" },
+	{ "set default .replace=true", { SET_DEF(true), .func = "f" },
+	  "replace_set=0 replace=1\n" },
+	{ "set default .replace=false", { SET_DEF(false), .func = "f" },
+	  "replace_set=private replace=0\n" },
+	{ "tag 0", { TAG(0), .func = "f" }, "replace_tag=0\n" },
+	{ "tag 4294967295", { TAG(4294967295U), .func = "f" }, "replace_tag=4294967295\n" },
+	{ "tag default .replace=true", { TAG_DEF(true), .func = "f" },
+	  "replace_tag=1 replace=1\n" },
+	{ "tag default .replace=false", { TAG_DEF(false), .func = "f" },
+	  "replace_tag=0 replace=0\n" },
+};
+
+KUNIT_ARRAY_PARAM_DESC(show, show_cases, desc);
+
+/* ---- the designated-initializer helpers ---- */
+
+static void tp_initializer_test(struct kunit *test)
+{
+	static const struct klp_patch set_patch = { KLP_REPLACE_SET(7) };
+	static const struct klp_patch tag_patch = { .replace = false, KLP_REPLACE_TAG(2) };
+
+	KUNIT_EXPECT_PTR_EQ(test, set_patch.replace_policy, &klp_replace_set_policy);
+	KUNIT_EXPECT_EQ(test, set_patch.replace_set, 7);
+	KUNIT_EXPECT_EQ(test, set_patch.replace_tag, 0);
+	KUNIT_EXPECT_PTR_EQ(test, tag_patch.replace_policy, &klp_tag_policy);
+	KUNIT_EXPECT_EQ(test, tag_patch.replace_tag, 2);
+	KUNIT_EXPECT_EQ(test, tag_patch.replace_set, 0);
+}
+
+/* Both are registered, under the names sysfs and the boot parameter use. */
+static void tp_registered_test(struct kunit *test)
+{
+	struct klp_replace_policy *policy;
+
+	policy = klp_find_get_replace_policy("replace_set");
+	KUNIT_EXPECT_PTR_EQ(test, policy, &klp_replace_set_policy);
+	if (policy)
+		klp_put_replace_policy(policy);
+
+	policy = klp_find_get_replace_policy("tag");
+	KUNIT_EXPECT_PTR_EQ(test, policy, &klp_tag_policy);
+	if (policy)
+		klp_put_replace_policy(policy);
+}
+
+static struct kunit_case klp_replace_set_test_cases[] = {
+	KUNIT_CASE_PARAM(tp_decision_test, replace_set_decision_gen_params),
+	{}
+};
+
+static struct kunit_suite klp_replace_set_test_suite = {
+	.name = "klp_replace_set",
+	.test_cases = klp_replace_set_test_cases,
+};
+
+static struct kunit_case klp_tag_test_cases[] = {
+	KUNIT_CASE_PARAM(tp_decision_test, tag_decision_gen_params),
+	{}
+};
+
+static struct kunit_suite klp_tag_test_suite = {
+	.name = "klp_tag",
+	.test_cases = klp_tag_test_cases,
+};
+
+static struct kunit_case klp_scoped_policies_test_cases[] = {
+	KUNIT_CASE_PARAM(tp_validation_test, validation_gen_params),
+	KUNIT_CASE_PARAM(tp_show_test, show_gen_params),
+	KUNIT_CASE(tp_initializer_test),
+	KUNIT_CASE(tp_registered_test),
+	{}
+};
+
+static struct kunit_suite klp_scoped_policies_test_suite = {
+	.name = "klp_scoped_policies",
+	.test_cases = klp_scoped_policies_test_cases,
+};
+
+kunit_test_suites(&klp_replace_set_test_suite, &klp_tag_test_suite,
+		  &klp_scoped_policies_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the replace_set and tag livepatch replace policies");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,446 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Copyright (C) 2026 The klp replace-policy project
+#
+# The replace_set and tag policies in a booted kernel: a fleet's
+# cumulative patch updated while an off-band fix stays, conflicts across
+# scopes, system states, downgrades, reversed and forced transitions, and
+# a task sleeping in the off-band fix.
+
+. $(dirname $0)/functions.sh
+
+MOD_LP1=test_klp_policy1
+MOD_LP2=test_klp_policy2
+MOD_LP3=test_klp_policy3
+MOD_LP5=test_klp_policy5
+MOD_TARGET_BUSY=test_klp_callbacks_busy
+AVAILABLE=/sys/module/livepatch/parameters/available_replace_policies
+
+setup_config
+
+for policy in replace_set tag; do
+	grep -qw "$policy" "$AVAILABLE" ||
+		skip "replace policy $policy is not built in (CONFIG_KLP_REPLACE_POLICY_*=y)"
+done
+
+ORIG_CMDLINE=$(cat /proc/cmdline)
+ORIG_VERSION=$(cat /proc/version)
+
+# use_policy(policy) - set what the tests below say of the scopes
+#	policy - replace_set or tag
+function use_policy() {
+	POLICY=$1
+	if [[ "$POLICY" == replace_set ]]; then
+		PARAM=replace_set
+		CUMULATIVE=0
+		RULE="patches in different replace sets must not share it"
+	else
+		PARAM=replace_tag
+		CUMULATIVE=1
+		RULE="patches with different tags must not share it"
+	fi
+	OFFBAND=7
+	CUM="policy=$POLICY $PARAM=$CUMULATIVE"
+	OFF="policy=$POLICY $PARAM=$OFFBAND"
+}
+
+# The messages of a patch loaded and removed without surprises.
+function enable_msgs() {
+	echo "livepatch: enabling patch '$1'
+livepatch: '$1': initializing patching transition
+livepatch: '$1': starting patching transition
+livepatch: '$1': completing patching transition
+livepatch: '$1': patching complete"
+}
+
+function disable_msgs() {
+	echo "% echo 0 > $KLP_SYSFS_DIR/$1/enabled
+livepatch: '$1': initializing unpatching transition
+livepatch: '$1': starting unpatching transition
+livepatch: '$1': completing unpatching transition
+livepatch: '$1': unpatching complete"
+}
+
+function refused_msg() {
+	echo "insmod: ERROR: could not insert module test_modules/$1.ko: Invalid parameters"
+}
+
+# start_sleeper(modname) - read /proc/version in the background, with
+# modname's version_proc_show asleep; SLEEPER is the reader's pid
+function start_sleeper() {
+	local mod="$1"
+	local before
+
+	before=$(dmesg | grep -c "$mod: version_proc_show: sleeping")
+	cat /proc/version > /tmp/klp-sleeper.out &
+	SLEEPER=$!
+	loop_until '[[ $(dmesg | grep -c "$mod: version_proc_show: sleeping") -gt $before ]]' ||
+		die "the sleeper did not enter $mod's version_proc_show"
+}
+
+# wait_removed(modname) - a replaced patch leaves sysfs once it is freed
+function wait_removed() {
+	loop_until "[[ ! -e $KLP_SYSFS_DIR/$1 ]]" ||
+		die "replaced livepatch $1 is still in sysfs"
+}
+
+
+# The off-band fleet scenario, for each policy:
+# - lp1: cumulative patch v1 (funcA = cmdline_proc_show)
+# - lp2: off-band fix in its own scope (funcB = version_proc_show)
+# - lp3: cumulative patch v2 (funcA): replaces lp1 only; lp2 stays
+#   enabled and funcB keeps running lp2's code at every step
+
+for policy in replace_set tag; do
+use_policy $policy
+start_test "$POLICY: off-band fix survives a cumulative update"
+
+load_lp $MOD_LP1 $CUM
+load_lp $MOD_LP2 $OFF funca=0 funcb=1
+check_file /proc/cmdline "$MOD_LP1: cmdline_proc_show"
+check_file /proc/version "$MOD_LP2: version_proc_show"
+check_sysfs_value $MOD_LP2 replace_policy $POLICY
+check_sysfs_value $MOD_LP2 replace_params "$PARAM=$OFFBAND"
+load_lp $MOD_LP3 $CUM
+wait_removed $MOD_LP1
+check_patches "$MOD_LP2 $MOD_LP3"
+check_sysfs_value $MOD_LP2 enabled 1
+check_file /proc/cmdline "$MOD_LP3: cmdline_proc_show"
+check_file /proc/version "$MOD_LP2: version_proc_show"
+check_sysfs_value $MOD_LP3 replace_params "$PARAM=$CUMULATIVE"
+unload_lp $MOD_LP1
+disable_lp $MOD_LP3
+check_file /proc/cmdline "$ORIG_CMDLINE"
+check_file /proc/version "$MOD_LP2: version_proc_show"
+disable_lp $MOD_LP2
+check_file /proc/version "$ORIG_VERSION"
+unload_lp $MOD_LP3
+unload_lp $MOD_LP2
+
+check_result "% insmod test_modules/$MOD_LP1.ko $CUM
+$(enable_msgs $MOD_LP1)
+% insmod test_modules/$MOD_LP2.ko $OFF funca=0 funcb=1
+$(enable_msgs $MOD_LP2)
+% insmod test_modules/$MOD_LP3.ko $CUM
+$(enable_msgs $MOD_LP3)
+% rmmod $MOD_LP1
+$(disable_msgs $MOD_LP3)
+$(disable_msgs $MOD_LP2)
+% rmmod $MOD_LP3
+% rmmod $MOD_LP2"
+done
+
+
+# Patches of different scopes may not share a function, for each policy:
+# - in vmlinux: lp2 (off-band) patches lp1's funcA: refused, nothing
+#   changes
+# - in a module that is not loaded yet: lp1 and lp2 both patch
+#   test_klp_callbacks_busy's busymod_work_func: refused
+# - the same with the module loaded before the patches (loading it after
+#   lp1 would run lp1's busymod_work_func, which never lets its init end)
+
+for policy in replace_set tag; do
+use_policy $policy
+start_test "$POLICY: functions are not shared across scopes"
+
+load_lp $MOD_LP1 $CUM busy=1
+load_failing_mod $MOD_LP2 $OFF
+check_patches "$MOD_LP1"
+check_file /proc/cmdline "$MOD_LP1: cmdline_proc_show"
+load_failing_mod $MOD_LP2 $OFF funca=0 busy=1
+disable_lp $MOD_LP1
+unload_lp $MOD_LP1
+load_mod $MOD_TARGET_BUSY
+load_lp $MOD_LP1 $CUM funca=0 busy=1
+load_failing_mod $MOD_LP2 $OFF funca=0 busy=1
+check_patches "$MOD_LP1"
+disable_lp $MOD_LP1
+unload_lp $MOD_LP1
+unload_mod $MOD_TARGET_BUSY
+
+check_result "% insmod test_modules/$MOD_LP1.ko $CUM busy=1
+$(enable_msgs $MOD_LP1)
+% insmod test_modules/$MOD_LP2.ko $OFF
+livepatch: patch '$MOD_LP2' ($PARAM=$OFFBAND) and patch '$MOD_LP1' ($PARAM=$CUMULATIVE) both patch vmlinux:cmdline_proc_show,1: $RULE
+$(refused_msg $MOD_LP2)
+% insmod test_modules/$MOD_LP2.ko $OFF funca=0 busy=1
+livepatch: patch '$MOD_LP2' ($PARAM=$OFFBAND) and patch '$MOD_LP1' ($PARAM=$CUMULATIVE) both patch $MOD_TARGET_BUSY:busymod_work_func,1: $RULE
+$(refused_msg $MOD_LP2)
+$(disable_msgs $MOD_LP1)
+% rmmod $MOD_LP1
+% insmod test_modules/$MOD_TARGET_BUSY.ko
+$MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_init
+$MOD_TARGET_BUSY: busymod_work_func enter
+$MOD_TARGET_BUSY: busymod_work_func exit
+% insmod test_modules/$MOD_LP1.ko $CUM funca=0 busy=1
+$(enable_msgs $MOD_LP1)
+% insmod test_modules/$MOD_LP2.ko $OFF funca=0 busy=1
+livepatch: patch '$MOD_LP2' ($PARAM=$OFFBAND) and patch '$MOD_LP1' ($PARAM=$CUMULATIVE) both patch $MOD_TARGET_BUSY:busymod_work_func,1: $RULE
+$(refused_msg $MOD_LP2)
+$(disable_msgs $MOD_LP1)
+% rmmod $MOD_LP1
+% rmmod $MOD_TARGET_BUSY
+$MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_exit"
+done
+
+
+# System states, for each policy:
+# - lp1 (cumulative) carries state 1 at version 2
+# - lp2 replacing it without state 1: refused
+# - lp2 replacing it with state 1 at version 1: refused
+# - lp2 off-band with state 1: refused, the id is lp1's scope's
+# - lp2 replacing it with state 1 at version 2: enabled
+
+for policy in replace_set tag; do
+use_policy $policy
+start_test "$POLICY: system states stay in their scope"
+
+load_lp $MOD_LP1 $CUM state_id=1 state_version=2
+load_failing_mod $MOD_LP2 $CUM
+load_failing_mod $MOD_LP2 $CUM state_id=1 state_version=1
+load_failing_mod $MOD_LP2 $OFF funca=0 funcb=1 state_id=1 state_version=2
+check_patches "$MOD_LP1"
+load_lp $MOD_LP2 $CUM state_id=1 state_version=2
+wait_removed $MOD_LP1
+check_file /proc/cmdline "$MOD_LP2: cmdline_proc_show"
+unload_lp $MOD_LP1
+disable_lp $MOD_LP2
+unload_lp $MOD_LP2
+
+check_result "% insmod test_modules/$MOD_LP1.ko $CUM state_id=1 state_version=2
+$(enable_msgs $MOD_LP1)
+% insmod test_modules/$MOD_LP2.ko $CUM
+livepatch: patch '$MOD_LP2' replaces '$MOD_LP1' but lacks its state id 1
+$(refused_msg $MOD_LP2)
+% insmod test_modules/$MOD_LP2.ko $CUM state_id=1 state_version=1
+livepatch: patch '$MOD_LP2' replaces '$MOD_LP1' but has its state id 1 at version 1, lower than 2
+$(refused_msg $MOD_LP2)
+% insmod test_modules/$MOD_LP2.ko $OFF funca=0 funcb=1 state_id=1 state_version=2
+livepatch: patch '$MOD_LP2' ($PARAM=$OFFBAND) and patch '$MOD_LP1' ($PARAM=$CUMULATIVE) both use state id 1: $RULE
+$(refused_msg $MOD_LP2)
+% insmod test_modules/$MOD_LP2.ko $CUM state_id=1 state_version=2
+$(enable_msgs $MOD_LP2)
+% rmmod $MOD_LP1
+$(disable_msgs $MOD_LP2)
+% rmmod $MOD_LP2"
+done
+
+
+# Downgrade within a scope, with an off-band fix beside it:
+# - lp1 (v1) is replaced by lp2 (v2), then lp1 is loaded again and
+#   replaces lp2; lp3 (off-band) stays enabled throughout
+
+use_policy replace_set
+start_test "$POLICY: downgrade within a scope"
+
+load_lp $MOD_LP3 $OFF funca=0 funcb=1
+load_lp $MOD_LP1 $CUM
+load_lp $MOD_LP2 $CUM
+wait_removed $MOD_LP1
+unload_lp $MOD_LP1
+load_lp $MOD_LP1 $CUM
+wait_removed $MOD_LP2
+check_patches "$MOD_LP1 $MOD_LP3"
+check_file /proc/cmdline "$MOD_LP1: cmdline_proc_show"
+check_file /proc/version "$MOD_LP3: version_proc_show"
+unload_lp $MOD_LP2
+disable_lp $MOD_LP1
+disable_lp $MOD_LP3
+unload_lp $MOD_LP1
+unload_lp $MOD_LP3
+
+check_result "% insmod test_modules/$MOD_LP3.ko $OFF funca=0 funcb=1
+$(enable_msgs $MOD_LP3)
+% insmod test_modules/$MOD_LP1.ko $CUM
+$(enable_msgs $MOD_LP1)
+% insmod test_modules/$MOD_LP2.ko $CUM
+$(enable_msgs $MOD_LP2)
+% rmmod $MOD_LP1
+% insmod test_modules/$MOD_LP1.ko $CUM
+$(enable_msgs $MOD_LP1)
+% rmmod $MOD_LP2
+$(disable_msgs $MOD_LP1)
+$(disable_msgs $MOD_LP3)
+% rmmod $MOD_LP1
+% rmmod $MOD_LP3"
+
+
+# A cumulative update that sleeps on a task, reversed half way:
+# - a task sleeps in busymod_work_func()
+# - lp1 (v1) and lp3 (off-band) are enabled
+# - lp2 (v2) also patches busymod_work_func(): its transition stalls
+# - lp2 is disabled during the transition: lp1 and lp3 stay enabled and
+#   keep running their code
+
+start_test "$POLICY: reversed cumulative update"
+
+load_mod $MOD_TARGET_BUSY block_transition=Y
+load_lp $MOD_LP1 $CUM
+load_lp $MOD_LP3 $OFF funca=0 funcb=1
+load_lp_nowait $MOD_LP2 $CUM busy=1
+sleep 1
+check_sysfs_value $MOD_LP2 transition 1
+disable_lp $MOD_LP2
+check_patches "$MOD_LP1 $MOD_LP3"
+check_file /proc/cmdline "$MOD_LP1: cmdline_proc_show"
+check_file /proc/version "$MOD_LP3: version_proc_show"
+unload_lp $MOD_LP2
+disable_lp $MOD_LP1
+disable_lp $MOD_LP3
+unload_lp $MOD_LP1
+unload_lp $MOD_LP3
+unload_mod $MOD_TARGET_BUSY
+
+check_result "% insmod test_modules/$MOD_TARGET_BUSY.ko block_transition=Y
+$MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_init
+$MOD_TARGET_BUSY: busymod_work_func enter
+% insmod test_modules/$MOD_LP1.ko $CUM
+$(enable_msgs $MOD_LP1)
+% insmod test_modules/$MOD_LP3.ko $OFF funca=0 funcb=1
+$(enable_msgs $MOD_LP3)
+% insmod test_modules/$MOD_LP2.ko $CUM busy=1
+livepatch: enabling patch '$MOD_LP2'
+livepatch: '$MOD_LP2': initializing patching transition
+livepatch: '$MOD_LP2': starting patching transition
+% echo 0 > $KLP_SYSFS_DIR/$MOD_LP2/enabled
+livepatch: '$MOD_LP2': reversing transition from patching to unpatching
+livepatch: '$MOD_LP2': starting unpatching transition
+livepatch: '$MOD_LP2': completing unpatching transition
+livepatch: '$MOD_LP2': unpatching complete
+% rmmod $MOD_LP2
+$(disable_msgs $MOD_LP1)
+$(disable_msgs $MOD_LP3)
+% rmmod $MOD_LP1
+% rmmod $MOD_LP3
+% rmmod $MOD_TARGET_BUSY
+$MOD_TARGET_BUSY: busymod_work_func exit
+$MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_exit"
+
+
+# A task sleeps in the off-band fix's code (lp2's version_proc_show):
+# - scoped: lp3 (v2) replaces lp1 (v1) and completes while the task
+#   sleeps, since none of the functions it transitions is on its stack
+# - legacy: lp3 replacing everything must also take funcB back from lp2,
+#   so its transition cannot complete until the task wakes up
+
+start_test "$POLICY: cumulative update beside a sleeping off-band fix"
+
+load_lp $MOD_LP1 $CUM
+load_lp $MOD_LP2 $OFF funca=0 funcb=1 sleep=1
+start_sleeper $MOD_LP2
+load_lp $MOD_LP3 $CUM
+wait_removed $MOD_LP1
+kill -0 $SLEEPER 2>/dev/null || die "the sleeper woke up before the update completed"
+check_file /proc/cmdline "$MOD_LP3: cmdline_proc_show"
+echo 0 > /sys/module/$MOD_LP2/parameters/sleep
+wait $SLEEPER
+check_file /tmp/klp-sleeper.out "$MOD_LP2: version_proc_show"
+unload_lp $MOD_LP1
+disable_lp $MOD_LP3
+disable_lp $MOD_LP2
+unload_lp $MOD_LP3
+unload_lp $MOD_LP2
+
+check_result "% insmod test_modules/$MOD_LP1.ko $CUM
+$(enable_msgs $MOD_LP1)
+% insmod test_modules/$MOD_LP2.ko $OFF funca=0 funcb=1 sleep=1
+$(enable_msgs $MOD_LP2)
+$MOD_LP2: version_proc_show: sleeping
+% insmod test_modules/$MOD_LP3.ko $CUM
+$(enable_msgs $MOD_LP3)
+% rmmod $MOD_LP1
+$(disable_msgs $MOD_LP3)
+$(disable_msgs $MOD_LP2)
+% rmmod $MOD_LP3
+% rmmod $MOD_LP2"
+
+start_test "legacy: cumulative update beside a sleeping off-band fix"
+
+load_lp $MOD_LP1
+load_lp $MOD_LP2 funca=0 funcb=1 sleep=1
+start_sleeper $MOD_LP2
+load_lp_nowait $MOD_LP3 replace=1
+sleep 3
+check_sysfs_value $MOD_LP3 transition 1
+kill -0 $SLEEPER 2>/dev/null || die "the sleeper woke up"
+log "% echo 0 > /sys/module/$MOD_LP2/parameters/sleep"
+echo 0 > /sys/module/$MOD_LP2/parameters/sleep
+wait $SLEEPER
+loop_until "grep -q '^0$' $KLP_SYSFS_DIR/$MOD_LP3/transition" ||
+	die "the legacy update did not complete once the sleeper woke"
+wait_removed $MOD_LP1
+wait_removed $MOD_LP2
+check_file /proc/version "$ORIG_VERSION"
+unload_lp $MOD_LP1
+unload_lp $MOD_LP2
+disable_lp $MOD_LP3
+unload_lp $MOD_LP3
+
+check_result "% insmod test_modules/$MOD_LP1.ko
+$(enable_msgs $MOD_LP1)
+% insmod test_modules/$MOD_LP2.ko funca=0 funcb=1 sleep=1
+$(enable_msgs $MOD_LP2)
+$MOD_LP2: version_proc_show: sleeping
+% insmod test_modules/$MOD_LP3.ko replace=1
+livepatch: enabling patch '$MOD_LP3'
+livepatch: '$MOD_LP3': initializing patching transition
+livepatch: '$MOD_LP3': starting patching transition
+% echo 0 > /sys/module/$MOD_LP2/parameters/sleep
+livepatch: '$MOD_LP3': completing patching transition
+livepatch: '$MOD_LP3': patching complete
+% rmmod $MOD_LP1
+% rmmod $MOD_LP2
+$(disable_msgs $MOD_LP3)
+% rmmod $MOD_LP3"
+
+
+# A forced cumulative update marks only the patch it replaces:
+# - a task sleeps in busymod_work_func(); lp5 (v1) and lp3 (off-band)
+# - lp2 (v2) also patches busymod_work_func(): stalls, then is forced
+# - lp5 can never be removed (used by no other test); lp2 and lp3 can
+
+start_test "$POLICY: forced cumulative update"
+
+load_mod $MOD_TARGET_BUSY block_transition=Y
+load_lp $MOD_LP5 $CUM
+load_lp $MOD_LP3 $OFF funca=0 funcb=1
+load_lp_nowait $MOD_LP2 $CUM busy=1
+sleep 1
+check_sysfs_value $MOD_LP2 transition 1
+log "% echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force"
+echo 1 > "$KLP_SYSFS_DIR/$MOD_LP2/force"
+loop_until "grep -q '^0$' $KLP_SYSFS_DIR/$MOD_LP2/transition" ||
+	die "forced transition did not complete"
+wait_removed $MOD_LP5
+check_patches "$MOD_LP2 $MOD_LP3"
+check_refcnt $MOD_LP5 1
+disable_lp $MOD_LP2
+disable_lp $MOD_LP3
+unload_lp $MOD_LP2
+unload_lp $MOD_LP3
+unload_mod $MOD_TARGET_BUSY
+
+check_result "% insmod test_modules/$MOD_TARGET_BUSY.ko block_transition=Y
+$MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_init
+$MOD_TARGET_BUSY: busymod_work_func enter
+% insmod test_modules/$MOD_LP5.ko $CUM
+$(enable_msgs $MOD_LP5)
+% insmod test_modules/$MOD_LP3.ko $OFF funca=0 funcb=1
+$(enable_msgs $MOD_LP3)
+% insmod test_modules/$MOD_LP2.ko $CUM busy=1
+livepatch: enabling patch '$MOD_LP2'
+livepatch: '$MOD_LP2': initializing patching transition
+livepatch: '$MOD_LP2': starting patching transition
+% echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force
+livepatch: forcing remaining tasks to the patched state
+livepatch: '$MOD_LP2': completing patching transition
+livepatch: '$MOD_LP2': patching complete
+$(disable_msgs $MOD_LP2)
+$(disable_msgs $MOD_LP3)
+% rmmod $MOD_LP2
+% rmmod $MOD_LP3
+% rmmod $MOD_TARGET_BUSY
+$MOD_TARGET_BUSY: busymod_work_func exit
+$MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_exit"
+
+exit 0
