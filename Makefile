@@ -11,7 +11,7 @@
 H := harness
 
 .PHONY: all demo deps tree export kernel initramfs kunit selftest static \
-	check series clean help ftrace-handler
+	check series clean help ftrace-handler cocci
 
 all: demo
 
@@ -44,6 +44,9 @@ selftest: tree ## boot the test kernel and run every livepatch selftest
 
 ftrace-handler: kernel ## klp_ftrace_handler identical with and without the series
 	@$(H)/ftrace-handler.sh
+
+cocci: kernel ## Coccinelle migration fixtures: expected outputs, idempotence, build
+	@$(H)/cocci.sh
 
 static: kernel ## sparse, checkpatch --strict and kernel-doc
 	@$(H)/static.sh

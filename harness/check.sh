@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: KUnit, the booted selftests and the static checks, each
+# make check: KUnit, the booted selftests, the ftrace handler and
+# Coccinelle checks and the static checks, each
 # phase run even when an earlier one fails, then one closing line
 # "N passed, M failed" over every KUnit case, selftest script and check.
 . "$(dirname "$0")/lib.sh"
@@ -33,6 +34,7 @@ if phase tree "$PROJECT/harness/tree.sh"; then
 	phase kunit "$PROJECT/harness/kunit.sh" || true
 	phase selftest "$PROJECT/harness/selftest.sh" || true
 	phase ftrace-handler "$PROJECT/harness/ftrace-handler.sh" || true
+	phase cocci "$PROJECT/harness/cocci.sh" || true
 	phase static "$PROJECT/harness/static.sh" || true
 fi
 

@@ -61,6 +61,12 @@ livepatch: '$1': completing unpatching transition
 livepatch: '$1': unpatching complete"
 }
 
+# conflict_msg(what) - lp2 (off-band) refused beside lp1 (cumulative)
+function conflict_msg() {
+	echo "livepatch: patch '$MOD_LP2' ($PARAM=$OFFBAND) and patch '$MOD_LP1'" \
+		"($PARAM=$CUMULATIVE) both $1: $RULE"
+}
+
 function refused_msg() {
 	echo "insmod: ERROR: could not insert module test_modules/$1.ko: Invalid parameters"
 }
@@ -161,10 +167,10 @@ unload_mod $MOD_TARGET_BUSY
 check_result "% insmod test_modules/$MOD_LP1.ko $CUM busy=1
 $(enable_msgs $MOD_LP1)
 % insmod test_modules/$MOD_LP2.ko $OFF
-livepatch: patch '$MOD_LP2' ($PARAM=$OFFBAND) and patch '$MOD_LP1' ($PARAM=$CUMULATIVE) both patch vmlinux:cmdline_proc_show,1: $RULE
+$(conflict_msg "patch vmlinux:cmdline_proc_show,1")
 $(refused_msg $MOD_LP2)
 % insmod test_modules/$MOD_LP2.ko $OFF funca=0 busy=1
-livepatch: patch '$MOD_LP2' ($PARAM=$OFFBAND) and patch '$MOD_LP1' ($PARAM=$CUMULATIVE) both patch $MOD_TARGET_BUSY:busymod_work_func,1: $RULE
+$(conflict_msg "patch $MOD_TARGET_BUSY:busymod_work_func,1")
 $(refused_msg $MOD_LP2)
 $(disable_msgs $MOD_LP1)
 % rmmod $MOD_LP1
@@ -175,7 +181,7 @@ $MOD_TARGET_BUSY: busymod_work_func exit
 % insmod test_modules/$MOD_LP1.ko $CUM funca=0 busy=1
 $(enable_msgs $MOD_LP1)
 % insmod test_modules/$MOD_LP2.ko $OFF funca=0 busy=1
-livepatch: patch '$MOD_LP2' ($PARAM=$OFFBAND) and patch '$MOD_LP1' ($PARAM=$CUMULATIVE) both patch $MOD_TARGET_BUSY:busymod_work_func,1: $RULE
+$(conflict_msg "patch $MOD_TARGET_BUSY:busymod_work_func,1")
 $(refused_msg $MOD_LP2)
 $(disable_msgs $MOD_LP1)
 % rmmod $MOD_LP1
@@ -216,7 +222,7 @@ $(refused_msg $MOD_LP2)
 livepatch: patch '$MOD_LP2' replaces '$MOD_LP1' but has its state id 1 at version 1, lower than 2
 $(refused_msg $MOD_LP2)
 % insmod test_modules/$MOD_LP2.ko $OFF funca=0 funcb=1 state_id=1 state_version=2
-livepatch: patch '$MOD_LP2' ($PARAM=$OFFBAND) and patch '$MOD_LP1' ($PARAM=$CUMULATIVE) both use state id 1: $RULE
+$(conflict_msg "use state id 1")
 $(refused_msg $MOD_LP2)
 % insmod test_modules/$MOD_LP2.ko $CUM state_id=1 state_version=2
 $(enable_msgs $MOD_LP2)
