@@ -74,6 +74,29 @@ for exp in $(find . -name '*.report' | sed 's|^\./||' | sort); do
 	fi
 done
 
+# The series' in-tree migration is exactly the script's output: rerun it
+# on the parent of that commit, file by file.
+subject="selftests/livepatch: Select the legacy replace policy explicitly"
+commit=$(git -C "$TREE" log --format=%H --grep="^$subject\$" "$PRISTINE_TAG"..HEAD | head -1)
+if [ -z "$commit" ]; then
+	fail "cocci: in-tree migration commit" "no commit '$subject'"
+else
+	bad=
+	for path in $(git -C "$TREE" diff --name-only "$commit^" "$commit"); do
+		mkdir -p "$WORK/migration/$(dirname "$path")"
+		git -C "$TREE" show "$commit^:$path" > "$WORK/migration/$path"
+		(cd "$WORK/migration" && spatch --sp-file "$COCCI" -D patch -D legacy \
+			--in-place --very-quiet "$path" > /dev/null 2>&1)
+		git -C "$TREE" show "$commit:$path" | diff -u - "$WORK/migration/$path" ||
+			bad="$bad $path"
+	done
+	if [ -z "$bad" ]; then
+		record_check pass "cocci: '$subject' is the script's output"
+	else
+		fail "cocci: '$subject' is the script's output" "differs:$bad"
+	fi
+fi
+
 # Every migrated module builds against the test kernel, with W=1.
 mods=$(cd "$WORK/mod" && ls *.c | sed 's/\.c$/.o/' | tr '\n' ' ')
 echo "obj-m := $mods" > "$WORK/mod/Kbuild"
