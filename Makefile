@@ -11,7 +11,7 @@
 H := harness
 
 .PHONY: all demo deps tree export kernel initramfs kunit selftest static \
-	check series clean help ftrace-handler cocci
+	check series clean help ftrace-handler cocci bench
 
 all: demo
 
@@ -33,8 +33,8 @@ kernel: tree ## build the test kernel, its modules and the selftests
 initramfs: kernel ## pack the guest initramfs
 	@$(H)/initramfs.sh
 
-demo: initramfs ## the main job: boot, load a livepatch, show what runs
-	@$(H)/qemu.sh demo 600
+demo: initramfs ## the main job: the off-band fleet scenario, booted
+	@QEMU_APPEND="livepatch.replace_policy=replace_set $(QEMU_APPEND)" $(H)/qemu.sh demo 600
 
 kunit: tree ## KUnit suites via kunit.py under QEMU
 	@$(H)/kunit.sh
@@ -47,6 +47,9 @@ ftrace-handler: kernel ## klp_ftrace_handler identical with and without the seri
 
 cocci: kernel ## Coccinelle migration fixtures: expected outputs, idempotence, build
 	@$(H)/cocci.sh
+
+bench: initramfs ## what scoped replacement saves: table, build/bench/bench.{csv,svg}
+	@$(H)/bench.sh
 
 static: kernel ## sparse, checkpatch --strict and kernel-doc
 	@$(H)/static.sh

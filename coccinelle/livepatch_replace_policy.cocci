@@ -17,8 +17,8 @@
 /// under replace_set and tag the flag no longer says what a patch
 /// replaces. kernel/livepatch/ and lib/klp_policy/ are never changed.
 ///
-/// make coccicheck MODE=patch COCCI=scripts/coccinelle/api/livepatch_replace_policy.cocci \
-///	SPFLAGS="-D replace_set" M=<livepatch module dir>
+/// make coccicheck MODE=patch COCCI=<this script> SPFLAGS="-D replace_set" \
+///	M=<livepatch module dir>
 //
 // Confidence: High (literals); Moderate (expressions: check the result)
 // Copyright: (C) 2026 The klp replace-policy project

@@ -10,7 +10,7 @@
 job=${1:?usage: qemu.sh <job> [timeout]}
 timeout=${2:-${QEMU_TIMEOUT:-1200}}
 KERNEL=$OBJ/arch/x86/boot/bzImage
-INITRD=$BUILD/initramfs.cpio.gz
+INITRD=${QEMU_INITRD:-$BUILD/initramfs.cpio.gz}	# make bench appends its modules
 LOG=$LOGS/$job-console.log
 mkdir -p "$LOGS"
 [ -f "$KERNEL" ] || die "no test kernel: run 'make kernel' first"

@@ -51,3 +51,9 @@ echo "  # insmod $V1.ko policy=replace_set replace_set=9"
 insmod "$MODS/$V1.ko" policy=replace_set replace_set=9 2>&1 | sed 's/^/  /' || true
 dmesg | grep 'livepatch: patch' | tail -1 | sed 's/^\[[ 0-9.]*\] /  /'
 state
+
+step "a patch that names no policy, .replace=1: the default policy" \
+	"($(cat /sys/module/livepatch/parameters/replace_policy), from the boot command line) reads it as set 0"
+load test_klp_policy4 replace=1 funca=0 funcb=0 busy=1
+while [ -d "$KLP/$V2" ]; do sleep 0.1; done
+state

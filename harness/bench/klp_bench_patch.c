@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * klp_bench_patch.c - a livepatch of klp_bench_target for make bench
+ *
+ * Compiled once per module name (klp_bench_pNN.c includes it), because
+ * the benchmark loads up to 66 of them at once. Module parameters choose
+ * the policy, its parameter and the target functions patched:
+ * klp_bench_fn_<first> .. klp_bench_fn_<first + count - 1>, plus
+ * klp_bench_sleep_fn() with sleepfn=1, whose new code sleeps while
+ * the sleep parameter is set.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/delay.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/livepatch.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#define BENCH_MAX_FUNCS	320
+
+static char *policy = "";
+module_param(policy, charp, 0400);
+static bool replace;
+module_param(replace, bool, 0400);
+static uint replace_set;
+module_param(replace_set, uint, 0400);
+static uint replace_tag;
+module_param(replace_tag, uint, 0400);
+static int first;
+module_param(first, int, 0400);
+static int count;
+module_param(count, int, 0400);
+static bool sleepfn;
+module_param(sleepfn, bool, 0400);
+static bool sleep;
+module_param(sleep, bool, 0644);
+
+/*
+ * How long klp_enable_patch() took: the policy's decision, the checks,
+ * the patch's initialisation and the start of its transition.
+ */
+static u64 enable_ns;
+module_param(enable_ns, ullong, 0444);
+
+static noinline int bench_new_fn(int x)
+{
+	return x + 1;
+}
+
+static noinline void bench_new_sleep_fn(void)
+{
+	while (READ_ONCE(sleep))
+		msleep(10);
+}
+
+static struct klp_func funcs[BENCH_MAX_FUNCS + 2];
+static char names[BENCH_MAX_FUNCS][24];
+
+static struct klp_object objs[] = {
+	{
+		.name = "klp_bench_target",
+		.funcs = funcs,
+	}, { }
+};
+
+static struct klp_patch patch = {
+	.mod = THIS_MODULE,
+	.objs = objs,
+};
+
+static int bench_patch_init(void)
+{
+	struct klp_replace_policy *p = NULL;
+	int i, nr = 0, ret;
+
+	if (count < 0 || count > BENCH_MAX_FUNCS || first < 0)
+		return -EINVAL;
+
+	for (i = 0; i < count; i++) {
+		snprintf(names[i], sizeof(names[i]), "klp_bench_fn_%d", first + i);
+		funcs[nr].old_name = names[i];
+		funcs[nr++].new_func = bench_new_fn;
+	}
+	if (sleepfn) {
+		funcs[nr].old_name = "klp_bench_sleep_fn";
+		funcs[nr++].new_func = bench_new_sleep_fn;
+	}
+
+	if (policy[0]) {
+		p = klp_find_get_replace_policy(policy);
+		if (!p)
+			return -ENOENT;
+	}
+	patch.replace_policy = p;
+	patch.replace = replace;
+	patch.replace_set = replace_set;
+	patch.replace_tag = replace_tag;
+
+	enable_ns = ktime_get_ns();
+	ret = klp_enable_patch(&patch);
+	enable_ns = ktime_get_ns() - enable_ns;
+	if (p)
+		klp_put_replace_policy(p);
+	return ret;
+}
+
+static void bench_patch_exit(void)
+{
+}
+
+module_init(bench_patch_init);
+module_exit(bench_patch_exit);
+MODULE_LICENSE("GPL");
+MODULE_INFO(livepatch, "Y");
+MODULE_DESCRIPTION("make bench: a livepatch of klp_bench_target");
