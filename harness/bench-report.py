@@ -92,8 +92,8 @@ def main():
     failures = []
     ks = sorted({x for (m, _, x) in data if m == "transitioned"})
     print("\n1. Cumulative update (C=%d) with k off-band fixes (F=%d each), %s run" % (C, F, mode))
-    print("%4s %-12s %12s %9s %16s %14s %10s" % ("k", "policy", "transitioned", "replaced",
-                                                 "insmod->done ms", "spread", "slab KiB"))
+    print("%4s %-12s %12s %9s %16s %14s %14s" % ("k", "policy", "transitioned", "replaced",
+                                                 "insmod->done ms", "spread", "SUnreclaim KiB"))
     for k in ks:
         for policy in ("legacy", "replace_set", "tag"):
             t = data.get(("transitioned", policy, k))
@@ -103,7 +103,7 @@ def main():
             if set(t) != {want}:
                 failures.append("%s k=%d transitioned %s, expected %d" % (policy, k, t, want))
             us = data.get(("insmod_to_complete_us", policy, k), [])
-            print("%4d %-12s %12d %9d %16.1f %14s %10.0f" % (
+            print("%4d %-12s %12d %9d %16.1f %14s %14.0f" % (
                 k, policy, med(t), med(data.get(("replaced_patches", policy, k), [])),
                 med(us) / 1000, spread(us), med(data.get(("slab_kb", policy, k), []))))
         leg = med(data.get(("insmod_to_complete_us", "legacy", k), []))
@@ -125,17 +125,20 @@ def main():
         if med(leg) < x * 1e6:
             failures.append("legacy update completed before the sleeper woke (%.0f us)" % med(leg))
 
-    print("\n3. klp_enable_patch() latency against loaded patches (replace_set, F=%d each)" % F)
-    ns = sorted({x for (m, _, x) in data if m == "enable_ns"})
-    for n in ns:
-        v = data[("enable_ns", "replace_set", n)]
-        print("   %3d loaded: %8.1f us (%s)" % (n, med(v) / 1000, spread(v)))
-    if len(ns) >= 2:
-        a, b = ns[0], ns[-1]
-        ra = med(data[("enable_ns", "replace_set", b)]) / med(data[("enable_ns", "replace_set", a)])
-        exp = math.log(ra) / math.log(b / a) if ra > 0 else float("nan")
-        print("   %d -> %d loaded patches (x%d): time x%.2f, growth exponent %.2f (1 = linear, 2 = quadratic)" % (
-            a, b, b // a, ra, exp))
+    print("\n3. Enabling a patch against loaded patches (replace_set, F=%d functions each)" % F)
+    for measure, what in (("enable_ns", "klp_enable_patch() of a new set"),
+                          ("decide_ns", "policy decision + scope checks (refused probe)")):
+        ns = sorted({x for (m, _, x) in data if m == measure})
+        print("   %s:" % what)
+        for n in ns:
+            v = data[(measure, "replace_set", n)]
+            print("   %5d loaded: %9.1f us (%s)" % (n, med(v) / 1000, spread(v)))
+        if len(ns) >= 2:
+            a, b = ns[0], ns[-1]
+            ra = med(data[(measure, "replace_set", b)]) / med(data[(measure, "replace_set", a)])
+            exp = math.log(ra) / math.log(b / a) if ra > 0 else float("nan")
+            print("   %d -> %d loaded (x%d): time x%.2f, growth exponent %.2f (1 = linear, 2 = quadratic)" % (
+                a, b, b // a, ra, exp))
 
     print("\n4. Hot path: one call to a patched function")
     hot = sorted({x for (m, _, x) in data if m == "call_ns"})
@@ -143,8 +146,11 @@ def main():
         v = data[("call_ns", "replace_set", x)]
         print("   %3d unrelated patches: %6.0f ns/call (%s)" % (x, med(v), spread(v)))
     if len(hot) == 2:
-        r = med(data[("call_ns", "replace_set", hot[1])]) / med(data[("call_ns", "replace_set", hot[0])])
-        print("   ratio %d/%d patches: %.2f" % (hot[1], hot[0], r))
+        a, b = med(data[("call_ns", "replace_set", hot[0])]), med(data[("call_ns", "replace_set", hot[1])])
+        if a <= 0 or b <= 0:
+            failures.append("hot path not measured (%s, %s ns/call)" % (a, b))
+        else:
+            print("   ratio %d/%d patches: %.2f" % (hot[1], hot[0], b / a))
 
     for f in failures:
         print("FAILED: " + f)

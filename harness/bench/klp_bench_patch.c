@@ -35,6 +35,8 @@ static int count;
 module_param(count, int, 0400);
 static bool sleepfn;
 module_param(sleepfn, bool, 0400);
+static int conflict = -1;
+module_param(conflict, int, 0400);
 static bool sleep;
 module_param(sleep, bool, 0644);
 
@@ -57,7 +59,7 @@ static noinline void bench_new_sleep_fn(void)
 }
 
 static struct klp_func funcs[BENCH_MAX_FUNCS + 2];
-static char names[BENCH_MAX_FUNCS][24];
+static char names[BENCH_MAX_FUNCS + 1][24];
 
 static struct klp_object objs[] = {
 	{
@@ -84,6 +86,12 @@ static int bench_patch_init(void)
 		funcs[nr].old_name = names[i];
 		funcs[nr++].new_func = bench_new_fn;
 	}
+	/* One more function, e.g. one another patch owns, to be refused. */
+	if (conflict >= 0) {
+		snprintf(names[nr], sizeof(names[nr]), "klp_bench_fn_%d", conflict);
+		funcs[nr].old_name = names[nr];
+		funcs[nr++].new_func = bench_new_fn;
+	}
 	if (sleepfn) {
 		funcs[nr].old_name = "klp_bench_sleep_fn";
 		funcs[nr++].new_func = bench_new_sleep_fn;
@@ -102,6 +110,7 @@ static int bench_patch_init(void)
 	enable_ns = ktime_get_ns();
 	ret = klp_enable_patch(&patch);
 	enable_ns = ktime_get_ns() - enable_ns;
+	pr_info("enable_ns=%llu ret=%d\n", enable_ns, ret);
 	if (p)
 		klp_put_replace_policy(p);
 	return ret;

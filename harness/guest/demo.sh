@@ -47,8 +47,8 @@ while [ -d "$KLP/$V1" ]; do sleep 0.1; done
 state
 
 step "a fix in another set (9) that also patches cmdline_proc_show is refused"
-echo "  # insmod $V1.ko policy=replace_set replace_set=9"
-insmod "$MODS/$V1.ko" policy=replace_set replace_set=9 2>&1 | sed 's/^/  /' || true
+echo "  # insmod test_klp_policy5.ko policy=replace_set replace_set=9"
+insmod "$MODS/test_klp_policy5.ko" policy=replace_set replace_set=9 2>&1 | sed 's/^/  /' || true
 dmesg | grep 'livepatch: patch' | tail -1 | sed 's/^\[[ 0-9.]*\] /  /'
 state
 
