@@ -1,30 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // Fixture for scripts/coccinelle/api/livepatch_replace_policy.cocci: designated initializers, .replace = 0 and .replace = 1
 
-#include <linux/module.h>
-#include <linux/kernel.h>
-#include <linux/livepatch.h>
-#include <linux/seq_file.h>
-
-static int livepatch_cmdline_proc_show(struct seq_file *m, void *v)
-{
-	seq_printf(m, "%s\n", "this has been live patched");
-	return 0;
-}
-
-static struct klp_func funcs[] = {
-	{
-		.old_name = "cmdline_proc_show",
-		.new_func = livepatch_cmdline_proc_show,
-	}, { }
-};
-
-static struct klp_object objs[] = {
-	{
-		/* name being NULL means vmlinux */
-		.funcs = funcs,
-	}, { }
-};
+#include "fixture.h"
 
 static struct klp_patch patch_stack = {
 	.mod = THIS_MODULE,

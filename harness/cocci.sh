@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make cocci: the fixtures of scripts/coccinelle/api/livepatch_replace_policy.cocci.
-# For every cocci-tests/**/<shape>.c and every target (legacy,
+# For every cocci-tests/**/<shape>.c (fixture.h holds what they share)
+# and every target (legacy,
 # replace_set, tag):
 #  - spatch --compare-with-expected against <shape>.<target>.res;
 #  - the script run again on that result changes nothing;
@@ -31,7 +32,7 @@ fail() {
 spatch_patch() {	# <target> <file> [spatch options]
 	local target=$1 file=$2
 	shift 2
-	spatch --sp-file "$COCCI" -D patch -D "$target" "$@" "$file"
+	spatch --sp-file "$COCCI" --no-includes -D patch -D "$target" "$@" "$file"
 }
 
 cd "$FIXTURES"
@@ -66,7 +67,8 @@ done
 for exp in $(find . -name '*.report' | sed 's|^\./||' | sort); do
 	src=${exp%.report}.c
 	got=$WORK/${exp//\//_}
-	spatch --sp-file "$COCCI" -D report --no-show-diff --very-quiet "$src" > "$got" 2>&1
+	spatch --sp-file "$COCCI" --no-includes -D report --no-show-diff --very-quiet "$src" \
+		> "$got" 2>&1
 	if diff -u "$exp" "$got"; then
 		record_check pass "cocci report: ${exp%.report}"
 	else
@@ -85,7 +87,7 @@ else
 	for path in $(git -C "$TREE" diff --name-only "$commit^" "$commit"); do
 		mkdir -p "$WORK/migration/$(dirname "$path")"
 		git -C "$TREE" show "$commit^:$path" > "$WORK/migration/$path"
-		(cd "$WORK/migration" && spatch --sp-file "$COCCI" -D patch -D legacy \
+		(cd "$WORK/migration" && spatch --sp-file "$COCCI" --no-includes -D patch -D legacy \
 			--in-place --very-quiet "$path" > /dev/null 2>&1)
 		git -C "$TREE" show "$commit:$path" | diff -u - "$WORK/migration/$path" ||
 			bad="$bad $path"
@@ -98,6 +100,7 @@ else
 fi
 
 # Every migrated module builds against the test kernel, with W=1.
+cp "$FIXTURES/fixture.h" "$WORK/mod/"
 mods=$(cd "$WORK/mod" && ls *.c | sed 's/\.c$/.o/' | tr '\n' ' ')
 echo "obj-m := $mods" > "$WORK/mod/Kbuild"
 if make -C "$OBJ" M="$WORK/mod" W=1 CC="$(kcc)" -j"$JOBS" modules > "$LOGS/cocci-build.log" 2>&1 &&
