@@ -40,7 +40,7 @@ info "booting the test kernel ($QEMU_ACCEL, job=$job, timeout ${timeout}s), cons
 start=$(date +%s)
 set +e
 timeout -k 10 "$timeout" qemu-system-x86_64 "${accel[@]}" \
-	-m 2048 -smp 2 -bios /usr/share/qemu/qboot.rom -no-reboot \
+	-m 2048 -smp "${QEMU_SMP:-2}" -bios /usr/share/qemu/qboot.rom -no-reboot \
 	-display none -monitor none -serial stdio \
 	-kernel "$KERNEL" -initrd "$INITRD" \
 	-append "console=ttyS0 panic=-1 oops=panic klp.job=$job ${QEMU_APPEND:-}" \

@@ -42,27 +42,45 @@ load() {	# load <module> <params...>: insmod, wait for the transition
 	wait_transition "$mod"
 }
 
-# dmesg time of a livepatch message, in microseconds
-msg_us() {
-	dmesg | grep -F "livepatch: $1" | tail -1 |
-		sed 's/^\[ *\([0-9]*\)\.\([0-9]*\)\].*/\1\2/'
+# span_us <module>: microseconds from this script's "insmod <module>"
+# marker to the livepatch's "patching complete", in one dmesg pass
+span_us() {
+	dmesg | awk -v m="klp_bench: insmod $1" -v c="livepatch: '$1': patching complete" '
+		function us(l) { sub(/^\[ */, "", l); sub(/\].*/, "", l); split(l, t, "."); return t[1] * 1000000 + t[2] }
+		index($0, m) { s = us($0) }
+		index($0, c) { e = us($0) }
+		END { print e - s }'
 }
 
-# dmesg time of a marker this script wrote to /dev/kmsg
-kmsg_us() {
-	dmesg | grep -F "klp_bench: $1" | tail -1 |
-		sed 's/^\[ *\([0-9]*\)\.\([0-9]*\)\].*/\1\2/'
+# funcs_of <patch>: the target functions it patches, from sysfs. The
+# helpers here use shell builtins only: every fork costs ~1 s in this
+# guest, which would otherwise dominate the run.
+funcs_of() {
+	local f
+	for f in "$KLP/$1/klp_bench_target/"*,*; do
+		[ -e "$f" ] && printf '%s\n' "${f##*/}"
+	done
 }
 
-funcs_of() {	# the target functions a livepatch patches, from sysfs
-	ls "$KLP/$1/klp_bench_target" 2>/dev/null | grep , || true
+patches() {	# the enabled livepatches, one per line
+	local p
+	for p in "$KLP"/*; do
+		[ -d "$p" ] && printf '%s\n' "${p##*/}"
+	done
+}
+
+loaded() {
+	[ -d "/sys/module/$1" ]
 }
 
 # Unreclaimable slab, where klp_func, klp_object and their kobjects live
 # (noisy: KASAN's quarantine delays frees; reported, not asserted).
 slab_kb() {
+	local key value unit
 	echo 3 > /proc/sys/vm/drop_caches
-	awk '/^SUnreclaim:/ {print $2}' /proc/meminfo
+	while read -r key value unit; do
+		[ "$key" = SUnreclaim: ] && echo "$value" && return
+	done < /proc/meminfo
 }
 
 # remove <module>: rmmod, once a freed livepatch has dropped its reference
@@ -79,13 +97,13 @@ remove() {
 # single transition, then goes itself; then the modules are removed.
 unload_all() {
 	local p
-	if ls "$KLP" | grep -q .; then
+	if [ -n "$(patches)" ]; then
 		load klp_bench_p99 replace=1 first=$((NFUNCS - 1)) count=1
 		echo 0 > "$KLP/klp_bench_p99/enabled"
-		while ls "$KLP" | grep -q .; do sleep 0.1; done
+		while [ -n "$(patches)" ]; do sleep 0.1; done
 	fi
-	for p in $(lsmod | awk '/^klp_bench_p/ {print $1}'); do
-		remove "$p"
+	for p in /sys/module/klp_bench_p*; do
+		[ -d "$p" ] && remove "${p##*/}"
 	done
 	remove klp_bench_target
 }
@@ -96,11 +114,12 @@ unload_all() {
 # turns). Legacy drops them, so each legacy update carries them (C + kF
 # functions) and they are loaded again, as non-replacing patches, first.
 update() {	# update <policy> <k> <count>: one cumulative update, measured
-	local policy=$1 k=$2 count=$3 old new p
+	local policy=$1 k=$2 count=$3 old new p f n nops replaced=
+	local -A replaced_funcs=()
 	if [ -d "$KLP/klp_bench_p01" ]; then old=klp_bench_p01 new=klp_bench_p00
 	else old=klp_bench_p00 new=klp_bench_p01; fi
-	lsmod | grep -q "^$new " && remove $new
-	before=$(ls "$KLP")
+	loaded $new && remove $new
+	before=$(patches)
 	for p in $before; do funcs_of "$p" > "/tmp/funcs.$p"; done
 	slab0=$(slab_kb)
 	echo "klp_bench: insmod $new" > /dev/kmsg
@@ -108,20 +127,24 @@ update() {	# update <policy> <k> <count>: one cumulative update, measured
 	slab1=$(slab_kb)
 	# Replaced patches leave sysfs once freed; kept ones stay.
 	for p in $before; do
-		while [ -d "$KLP/$p" ] && [ "$(cat "$KLP/$p/enabled" 2>/dev/null)" = 0 ]; do
+		while [ -d "$KLP/$p" ] && read -r f < "$KLP/$p/enabled" && [ "$f" = 0 ]; do
 			sleep 0.1
 		done
+		[ -d "$KLP/$p" ] && continue
+		replaced="$replaced $p"
+		while read -r f; do replaced_funcs[$f]=1; done < "/tmp/funcs.$p"
 	done
-	replaced=$(for p in $before; do [ -d "$KLP/$p" ] || echo "$p"; done)
 	# Functions of the replaced patches the new one does not patch get nops.
-	nops=$(for p in $replaced; do cat "/tmp/funcs.$p"; done | sort -u |
-		while read -r f; do
-			[ -e "$KLP/$new/klp_bench_target/$f" ] || echo "$f"
-		done | wc -l)
-	sample transitioned $policy "$k" $(($(funcs_of $new | wc -l) + nops))
-	sample replaced_patches $policy "$k" "$(echo $replaced | wc -w)"
-	sample insmod_to_complete_us $policy "$k" \
-		$(($(msg_us "'$new': patching complete") - $(kmsg_us "insmod $new")))
+	nops=0
+	for f in "${!replaced_funcs[@]}"; do
+		[ -e "$KLP/$new/klp_bench_target/$f" ] || nops=$((nops + 1))
+	done
+	n=0
+	for f in "$KLP/$new/klp_bench_target/"*,*; do n=$((n + 1)); done
+	set -- $replaced
+	sample transitioned $policy "$k" $((n + nops))
+	sample replaced_patches $policy "$k" $#
+	sample insmod_to_complete_us $policy "$k" "$(span_us $new)"
 	sample slab_kb $policy "$k" $((slab1 - slab0))
 }
 
@@ -145,15 +168,17 @@ for policy in replace_set tag; do
 	unload_all
 done
 
+# Legacy: the first update at each k replaces the k fixes too, so it must
+# carry them; the next ones replace a cumulative patch that carries them.
 insmod $MODS/klp_bench_target.ko
 load klp_bench_p00 replace=1 first=0 count=$C
 for k in $KS; do
+	for i in $(seq 0 $((k - 1))); do
+		m="klp_bench_p$(printf %02d $((i + 2)))"
+		loaded "$m" && remove "$m"
+	done
+	offband legacy 0 "$k"
 	for r in $(seq "$REPEAT"); do
-		for i in $(seq 0 $((k - 1))); do
-			m="klp_bench_p$(printf %02d $((i + 2)))"
-			lsmod | grep -q "^$m " && remove "$m"
-		done
-		offband legacy 0 "$k"
 		update legacy "$k" $((C + k * F))
 	done
 done
@@ -177,8 +202,7 @@ for policy in legacy replace_set; do
 		echo "klp_bench: insmod klp_bench_p01" > /dev/kmsg
 		load klp_bench_p01 $(scope $policy cumulative) first=0 $extra
 		asleep=$(cat /sys/module/klp_bench_p02/parameters/sleep)
-		sample stall_us $policy "$STALL_WAKE" \
-			$(($(msg_us "'klp_bench_p01': patching complete") - $(kmsg_us "insmod klp_bench_p01")))
+		sample stall_us $policy "$STALL_WAKE" "$(span_us klp_bench_p01)"
 		sample stall_sleeper_still_asleep $policy "$STALL_WAKE" "$([ "$asleep" = Y ] && echo 1 || echo 0)"
 		wait $waker
 		echo 0 > /sys/module/klp_bench_target/parameters/sleeper
@@ -191,7 +215,17 @@ done
 # checks, kobjects, ftrace registration); decide_ns is one refused at the
 # very end of the scan (its last function is the newest patch's), which
 # is the policy's decision and scope checks over every loaded patch.
+# 4. Hot path: calls to a patched function (klp_bench_fn_0, patched by
+# p01) with 0 and then with all those unrelated patches loaded.
+hot() {
+	echo "0 $CALLS" > /sys/module/klp_bench_target/parameters/call
+	echo $(($(cat /sys/module/klp_bench_target/parameters/call_ns) / CALLS))
+}
 insmod $MODS/klp_bench_target.ko
+load klp_bench_p01 policy=replace_set replace_set=0 first=0 count=1
+for r in $(seq $((REPEAT + 2))); do
+	sample call_ns replace_set 0 "$(hot)"
+done
 have=0
 for n in $NS; do
 	offband replace_set $have "$n"
@@ -210,25 +244,8 @@ for n in $NS; do
 			"$(dmesg | grep 'klp_bench_p98: enable_ns=' | tail -1 | sed 's/.*enable_ns=\([0-9]*\) ret=-22$/\1/')"
 	done
 done
-unload_all
-
-# 4. Hot path: a patched function with 0 and 64 unrelated patches loaded.
-hot() {
-	echo "0 $CALLS" > /sys/module/klp_bench_target/parameters/call
-	echo $(($(cat /sys/module/klp_bench_target/parameters/call_ns) / CALLS))
-}
-top=$(echo $NS | awk '{print $NF}')
-insmod $MODS/klp_bench_target.ko
-load klp_bench_p00 policy=replace_set replace_set=0 first=0 count=1
 for r in $(seq $((REPEAT + 2))); do
-	sample call_ns replace_set 0 "$(hot)"
-done
-for i in $(seq 0 $((top - 1))); do
-	load "klp_bench_p$(printf %02d $((i + 2)))" \
-		$(scope replace_set offband "$i") first=$((C + i * F)) count=$F
-done
-for r in $(seq $((REPEAT + 2))); do
-	sample call_ns replace_set "$top" "$(hot)"
+	sample call_ns replace_set "$have" "$(hot)"
 done
 unload_all
 echo "BENCH-DONE"
