@@ -93,7 +93,7 @@ def main():
     ks = sorted({x for (m, _, x) in data if m == "transitioned"})
     print("\n1. Cumulative update (C=%d) with k off-band fixes (F=%d each), %s run" % (C, F, mode))
     print("%4s %-12s %12s %9s %16s %14s %14s" % ("k", "policy", "transitioned", "replaced",
-                                                 "insmod->done ms", "spread", "SUnreclaim KiB"))
+                                                 "insmod->done ms", "spread", "slab KiB"))
     for k in ks:
         for policy in ("legacy", "replace_set", "tag"):
             t = data.get(("transitioned", policy, k))
@@ -103,13 +103,17 @@ def main():
             if set(t) != {want}:
                 failures.append("%s k=%d transitioned %s, expected %d" % (policy, k, t, want))
             us = data.get(("insmod_to_complete_us", policy, k), [])
-            print("%4d %-12s %12d %9d %16.1f %14s %14.0f" % (
+            kb = [v for v in data.get(("slab_kb", policy, k), []) if v >= 0]
+            print("%4d %-12s %12d %9d %16.1f %14s %14s" % (
                 k, policy, med(t), med(data.get(("replaced_patches", policy, k), [])),
-                med(us) / 1000, spread(us), med(data.get(("slab_kb", policy, k), []))))
+                med(us) / 1000, spread(us), "%.0f" % med(kb) if kb else "lost"))
         leg = med(data.get(("insmod_to_complete_us", "legacy", k), []))
         sc = med(data.get(("insmod_to_complete_us", "replace_set", k), []))
         if leg and sc and not math.isnan(leg) and not math.isnan(sc):
-            print("%4s legacy/replace_set time ratio: %.2f" % ("", leg / sc))
+            print("%4s legacy/replace_set time ratio: %.2f" % ("", leg / sc), end="")
+            lkb = med(data.get(("slab_kb", "legacy", k), []))
+            skb = med(data.get(("slab_kb", "replace_set", k), []))
+            print(", slab ratio: %.2f" % (lkb / skb) if lkb > 0 and skb > 0 else "")
 
     print("\n2. Stall: a task asleep in the off-band fix during the update")
     wake = [x for (m, p, x) in data if m == "stall_us"]
@@ -127,7 +131,7 @@ def main():
 
     print("\n3. Enabling a patch against loaded patches (replace_set, F=%d functions each)" % F)
     for measure, what in (("enable_ns", "klp_enable_patch() of a new set"),
-                          ("decide_ns", "policy decision + scope checks (refused probe)")):
+                          ("decide_ns", "policy decision + scope checks (refused probe, fastest try per load)")):
         ns = sorted({x for (m, _, x) in data if m == measure})
         print("   %s:" % what)
         for n in ns:

@@ -60,7 +60,7 @@ khz=$(awk -F: '/^cpu MHz/ {printf "%d", $2 * 1000; exit}' /proc/cpuinfo)
 clock="tsc_early_khz=${khz:-2000000} tsc=reliable"
 # One vCPU: with two, every transition waits a second for the other CPU's
 # idle task to be woken and switched, which would drown what is measured.
-QEMU_SMP=1 QEMU_INITRD=$B/initramfs.cpio.gz QEMU_APPEND="klp.bench=$MODE $clock ${QEMU_APPEND:-}" QUIET=1 \
+QEMU_SMP=1 QEMU_INITRD=$B/initramfs.cpio.gz QEMU_APPEND="klp.bench=$MODE $clock log_buf_len=8M no_hash_pointers ${QEMU_APPEND:-}" QUIET=1 \
 	"$PROJECT/harness/qemu.sh" bench "$timeout" || {
 	record_check fail "bench ($MODE): guest" "$LOGS/bench-console.log"
 	exit 1

@@ -21,7 +21,7 @@ show_patches() {
 # wait_transition <patch>: until its transition ends (30 s at most).
 wait_transition() {
 	local i t
-	for i in $(seq 300); do
+	for ((i = 0; i < 300; i++)); do
 		# read, not $(cat): forking is slow in this guest
 		read -r t < "$KLP/$1/transition" 2>/dev/null && [ "$t" = 0 ] && return 0
 		[ -d "$KLP/$1" ] || return 0
