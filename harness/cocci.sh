@@ -99,6 +99,27 @@ else
 	fi
 fi
 
+# The migrated in-tree modules build with W=1 and no warning the
+# unmigrated ones did not have (file and message compared, not lines).
+w1_warnings() {	# <commit>: W=1 warnings of the selftest modules at <commit>
+	local dir=$WORK/w1-$1 mods=tools/testing/selftests/livepatch/test_modules
+	mkdir -p "$dir"
+	git -C "$TREE" archive "$1" "$mods" | tar -x -C "$dir"
+	make -C "$OBJ" M="$dir/$mods" W=1 CC="$(kcc)" -j"$JOBS" modules \
+		> "$LOGS/cocci-w1-$1.log" 2>&1 || echo "build failed: $LOGS/cocci-w1-$1.log"
+	sed -n 's|^.*/\([^/:]*\):[0-9]*:[0-9]*: warning: |\1: |p' "$LOGS/cocci-w1-$1.log" | sort -u
+}
+if [ -n "$commit" ]; then
+	new=$(comm -13 <(w1_warnings "$commit^") <(w1_warnings "$commit"))
+	if [ -z "$new" ]; then
+		record_check pass "cocci: the migrated selftest modules build with W=1, no new warning"
+	else
+		echo "$new"
+		fail "cocci: the migrated selftest modules build with W=1, no new warning" \
+			"$LOGS/cocci-w1-$commit.log"
+	fi
+fi
+
 # Every migrated module builds against the test kernel, with W=1.
 cp "$FIXTURES/fixture.h" "$WORK/mod/"
 mods=$(cd "$WORK/mod" && ls *.c | sed 's/\.c$/.o/' | tr '\n' ' ')
