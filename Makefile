@@ -11,7 +11,7 @@
 H := harness
 
 .PHONY: all demo deps tree export kernel initramfs kunit selftest static \
-	check series clean help ftrace-handler cocci bench
+	check series clean help ftrace-handler cocci bench default-policy
 
 all: demo
 
@@ -41,6 +41,9 @@ kunit: tree ## KUnit suites via kunit.py under QEMU
 
 selftest: tree ## boot the test kernel and run every livepatch selftest
 	@$(H)/selftest.sh
+
+default-policy: initramfs ## boot with livepatch.replace_policy= replace_set, tag, a bad name
+	@$(H)/default-policy.sh
 
 ftrace-handler: kernel ## klp_ftrace_handler identical with and without the series
 	@$(H)/ftrace-handler.sh

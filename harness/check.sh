@@ -33,6 +33,7 @@ phase() {
 if phase tree "$PROJECT/harness/tree.sh"; then
 	phase kunit "$PROJECT/harness/kunit.sh" || true
 	phase selftest "$PROJECT/harness/selftest.sh" || true
+	phase default-policy "$PROJECT/harness/default-policy.sh" || true
 	phase ftrace-handler "$PROJECT/harness/ftrace-handler.sh" || true
 	phase cocci "$PROJECT/harness/cocci.sh" || true
 	phase bench-smoke env BENCH_MODE=smoke RESULT_FILE=bench-smoke "$PROJECT/harness/bench.sh" || true
