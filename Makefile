@@ -16,7 +16,7 @@ H := harness
 all: demo
 
 help:
-	@sed -n 's/^\([a-z]*\):.*## \(.*\)/  make \1\t\2/p' $(MAKEFILE_LIST)
+	@sed -n 's/^\([a-z-]*\):.*## \(.*\)/  make \1\t\2/p' $(MAKEFILE_LIST)
 
 deps: ## install missing Debian packages (as root) or print the command
 	@$(H)/deps.sh
@@ -57,7 +57,7 @@ bench: initramfs ## what scoped replacement saves: table, build/bench/bench.{csv
 static: kernel ## sparse, checkpatch --strict and kernel-doc
 	@$(H)/static.sh
 
-check: deps ## kunit + selftest + static checks; ends "N passed, M failed"
+check: deps ## kunit, selftest, default-policy, ftrace-handler, cocci, bench smoke, static; ends "N passed, M failed"
 	@$(H)/check.sh
 
 series: tree ## git format-patch series with cover letter in build/series
