@@ -45,13 +45,6 @@ scope() {
 	esac
 }
 
-load() {	# load <module> <params...>: insmod, wait for the transition
-	local mod=$1
-	shift
-	insmod "$MODS/$mod.ko" "$@"
-	wait_transition "$mod"
-}
-
 # span_us <module>: microseconds from this script's "insmod <module>"
 # marker to the livepatch's "patching complete", in one dmesg pass
 span_us() {

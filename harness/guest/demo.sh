@@ -10,21 +10,13 @@
 . /harness/lib.sh
 set -e
 
-MODS=/kselftest/livepatch/test_modules
+MODS=/kselftest/livepatch/test_modules LOAD_VERBOSE=1
 V1=test_klp_policy1 OFFBAND=test_klp_policy2 V2=test_klp_policy3
 
 state() {
 	show_patches
 	echo "  cmdline_proc_show runs: $(cat /proc/cmdline)"
 	echo "  version_proc_show runs: $(cat /proc/version)"
-}
-
-load() {
-	local mod=$1
-	shift
-	echo "  # insmod $mod.ko $*"
-	insmod "$MODS/$mod.ko" "$@"
-	wait_transition "$mod"
 }
 
 echo "default replace policy: $(cat /sys/module/livepatch/parameters/replace_policy)," \

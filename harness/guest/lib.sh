@@ -31,6 +31,16 @@ wait_transition() {
 	return 1
 }
 
+# load <module> <params...>: insmod $MODS/<module>.ko and wait for its
+# transition; LOAD_VERBOSE=1 echoes the command first (the demo).
+load() {
+	local mod=$1
+	shift
+	[ -z "${LOAD_VERBOSE:-}" ] || echo "  # insmod $mod.ko $*"
+	insmod "$MODS/$mod.ko" "$@"
+	wait_transition "$mod"
+}
+
 # step <title>: a numbered heading in the demo output.
 STEP=0
 step() {
