@@ -3,7 +3,10 @@
 #
 # Carry the assembled tree back into the project: every commit on top of
 # klp-pristine becomes patches/NNNN-<subject>.patch (its changes to files
-# that already existed) plus the files it adds, listed in MANIFEST.
+# that already existed) plus the files it adds, listed in MANIFEST and
+# written as they are at the end of the series (HEAD): the repository
+# shows the code that runs, the later patches hold the changes made to
+# them after the commit that adds them.
 #
 # Uncommitted edits in the tree are folded into its last commit first; to
 # give them to an earlier one, commit them there yourself
@@ -22,6 +25,25 @@ if [ -n "$(git status --porcelain)" ]; then
 	GIT_COMMITTER_DATE=$(git log -1 --format=%aI) tgit commit -q --amend --no-edit
 fi
 
+# Each added file is kept as HEAD has it, so it must still be there, and
+# be added once: a file the series adds and a later commit deletes (or
+# adds again) belongs in one commit.
+commits=$(git rev-list --reverse "$PRISTINE_TAG"..HEAD)
+adds=$(for sha in $commits; do
+	git diff --no-renames --name-only --diff-filter=A "$sha^" "$sha" |
+		sed "s|\$| $(git rev-parse --short "$sha")|"
+done)
+bad=$(
+	echo "$adds" | awk 'NF { n[$1]++; at[$1] = at[$1] " " $2 }
+		END { for (k in n) if (n[k] > 1) print k ": added by more than one commit:" at[k] }'
+	echo "$adds" | while read -r kpath sha; do
+		[ -z "$kpath" ] || git cat-file -e "HEAD:$kpath" 2>/dev/null ||
+			echo "$kpath: added by $sha, deleted by a later commit"
+	done)
+[ -z "$bad" ] || die "$bad
+the project keeps every file the series adds as the last commit has it:" \
+	"fold its deletion (or second addition) into the commit that adds it"
+
 new_manifest=$(mktemp)
 trap 'rm -f "$new_manifest"' EXIT
 {
@@ -33,7 +55,7 @@ trap 'rm -f "$new_manifest"' EXIT
 rm -f "$PATCHES"/*.patch
 mkdir -p "$PATCHES"
 n=0
-for sha in $(git rev-list --reverse "$PRISTINE_TAG"..HEAD); do
+for sha in $commits; do
 	n=$((n + 1))
 	name=$(printf '%04d-%s.patch' "$n" "$(git log -1 --format=%f "$sha" | cut -c1-52)")
 	added=$(git diff --no-renames --name-only --diff-filter=A "$sha^" "$sha")
@@ -47,8 +69,8 @@ for sha in $(git rev-list --reverse "$PRISTINE_TAG"..HEAD); do
 	for kpath in $added; do
 		ppath=$(project_path_for "$kpath")
 		mkdir -p "$PROJECT/$(dirname "$ppath")"
-		git show "$sha:$kpath" > "$PROJECT/$ppath"
-		if [ "$(git ls-tree "$sha" -- "$kpath" | cut -d' ' -f1)" = 100755 ]; then
+		git show "HEAD:$kpath" > "$PROJECT/$ppath"
+		if [ "$(git ls-tree HEAD -- "$kpath" | cut -d' ' -f1)" = 100755 ]; then
 			chmod +x "$PROJECT/$ppath"
 		else
 			chmod -x "$PROJECT/$ppath"

@@ -9,6 +9,10 @@
 # MANIFEST               "<patch> <project path> <kernel path>": the files
 #                        that commit adds, kept in the project at their
 #                        kernel path (selftests/ and coccinelle/ excepted)
+#                        and as they are at the END of the series, so the
+#                        repository shows the code that runs; the file as
+#                        its commit adds it is that content with the later
+#                        patches' changes to it undone (apply_series)
 # patches/cover-letter   subject line, blank line, body of the series' cover
 
 MANIFEST=$PROJECT/MANIFEST
@@ -95,23 +99,51 @@ tree_matches_stamp() {
 	[ -f "$STAMP" ] && [ "$(cut -d' ' -f1 "$STAMP")" = "$1" ]
 }
 
+# series_patches: patches/*.patch in the order they apply.
+series_patches() {
+	find "$PATCHES" -maxdepth 1 -type f -name '*.patch' | LC_ALL=C sort
+}
+
 # apply_series: commit each patch, then the files MANIFEST assigns to it.
+# A project file holds the end of the series; the patches after the one
+# that adds it are undone on it (git apply -R, last patch first, only
+# their hunks for that file) to give the file as that commit adds it.
 apply_series() {
-	local patch name kpath ppath
+	local patches i j name kpath ppath
 	echo "assembling $(date +%s)" > "$STAMP"
-	for patch in $(find "$PATCHES" -maxdepth 1 -type f -name '*.patch' | LC_ALL=C sort); do
-		name=$(basename "$patch")
-		tgit -C "$TREE" am -q --empty=keep --no-3way "$patch" ||
+	mapfile -t patches < <(series_patches)
+	for ((i = 0; i < ${#patches[@]}; i++)); do
+		name=$(basename "${patches[i]}")
+		tgit -C "$TREE" am -q --empty=keep --no-3way "${patches[i]}" ||
 			die "patches/$name does not apply to $TREE (see 'git -C $TREE am --show-current-patch')"
-		manifest_lines | awk -v n="$name" '$1 == n { print $2 " " $3 }' |
-			while read -r ppath kpath; do
-				mkdir -p "$TREE/$(dirname "$kpath")"
-				cp "$PROJECT/$ppath" "$TREE/$kpath"
-				tgit -C "$TREE" add -f "$kpath"
+		while read -r ppath kpath; do
+			mkdir -p "$TREE/$(dirname "$kpath")"
+			cp "$PROJECT/$ppath" "$TREE/$kpath"
+			for ((j = ${#patches[@]} - 1; j > i; j--)); do
+				grep -qxF "diff --git a/$kpath b/$kpath" "${patches[j]}" || continue
+				tgit -C "$TREE" apply -R --whitespace=nowarn --include="$kpath" "${patches[j]}" ||
+					die "$ppath: cannot undo the changes $(basename "${patches[j]}") makes to it" \
+						"(the project keeps each added file as it is at the end of the series)"
 			done
+			tgit -C "$TREE" add -f "$kpath"
+		done < <(manifest_lines | awk -v n="$name" '$1 == n { print $2 " " $3 }')
 		if ! git -C "$TREE" diff --cached --quiet; then
 			GIT_COMMITTER_DATE=$(git -C "$TREE" log -1 --format=%aI) \
 				tgit -C "$TREE" commit -q --amend --no-edit --allow-empty
+		fi
+	done
+}
+
+# overlay_mismatches <commit>: the MANIFEST files whose project copy is not
+# the file at <commit> of the tree (the series' last commit), one
+# "<project path>: <why>" line each.
+overlay_mismatches() {
+	local commit=$1 ppath kpath
+	manifest_lines | awk '{ print $2 " " $3 }' | while read -r ppath kpath; do
+		if ! git -C "$TREE" cat-file -e "$commit:$kpath" 2>/dev/null; then
+			echo "$ppath: $kpath is not in the series' last commit"
+		elif ! git -C "$TREE" show "$commit:$kpath" | cmp -s - "$PROJECT/$ppath"; then
+			echo "$ppath: differs from $kpath at the end of the series"
 		fi
 	done
 }

@@ -8,11 +8,35 @@
 # the project has not changed since the tree was assembled or exported
 # (edits made in the tree since are kept and used); when it has, a tree
 # with edits that were not exported is never overwritten unless FORCE=1.
+# Then checks (one result for 'make check') that every file the series
+# adds is kept in the project as it is in the series' last commit.
 . "$(dirname "$0")/lib.sh"
 . "$PROJECT/harness/series-lib.sh"
 
 KSRC=${KSRC:-}
 FORCE=${FORCE:-0}
+RESULT_FILE=${RESULT_FILE:-tree}
+mkdir -p "$RESULTS"
+rm -f "$RESULTS/$RESULT_FILE"
+
+# verify_overlay <commit>: each MANIFEST file equals that file at <commit>,
+# the last commit assembled from (or exported to) the project.
+verify_overlay() {
+	local commit=$1 bad what
+	what="tree: the $(manifest_lines | wc -l) files the series adds are kept as its last commit has them"
+	if ! git -C "$TREE" cat-file -e "$commit^{commit}" 2>/dev/null; then
+		echo "tree: commit $commit (last assembled or exported) is gone from $TREE; project files not compared"
+		return 0
+	fi
+	bad=$(overlay_mismatches "$commit")
+	if [ -n "$bad" ]; then
+		record_check fail "$what"
+		echo "$bad" | sed 's/^/  /' >&2
+		die "the files above are not the end of the series (commit $(git -C "$TREE" rev-parse --short "$commit") of $TREE):" \
+			"the project must keep every file the series adds as the series' last commit has it"
+	fi
+	record_check pass "$what"
+}
 
 # Check the source before touching anything.
 if [ -n "$KSRC" ]; then
@@ -38,6 +62,7 @@ if [ -d "$TREE/.git" ]; then
 		else
 			echo "tree: $TREE is up to date ($(git -C "$TREE" rev-list --count "$PRISTINE_TAG"..HEAD) project commits)"
 		fi
+		verify_overlay "$(cut -d' ' -f2 "$STAMP")"
 		exit 0
 	fi
 	if tree_has_unexported_edits && [ "$FORCE" != 1 ]; then
@@ -86,3 +111,4 @@ fi
 apply_series
 record_stamp "$want"
 echo "tree: $TREE assembled: $(git -C "$TREE" rev-list --count "$PRISTINE_TAG"..HEAD) project commits on $PRISTINE_TAG"
+verify_overlay HEAD

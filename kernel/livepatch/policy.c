@@ -241,6 +241,110 @@ VISIBLE_IF_KUNIT bool klp_patch_patches_func(const struct klp_patch *patch,
 	return false;
 }
 
+/**
+ * klp_find_shared_func() - find a function two livepatches both patch
+ * @a:		livepatch
+ * @b:		livepatch
+ * @objp:	set to @a's object of the function, when found
+ * @funcp:	set to @a's function, when found
+ *
+ * Compares the arrays the patch authors gave, so a function in a module
+ * that is not loaded counts too.
+ *
+ * Return: true when a function is found.
+ */
+bool klp_find_shared_func(const struct klp_patch *a, const struct klp_patch *b,
+			  const struct klp_object **objp,
+			  const struct klp_func **funcp)
+{
+	struct klp_object *obj;
+	struct klp_func *func;
+
+	klp_for_each_object_static(a, obj) {
+		klp_for_each_func_static(obj, func) {
+			if (klp_patch_patches_func(b, obj, func)) {
+				*objp = obj;
+				*funcp = func;
+				return true;
+			}
+		}
+	}
+
+	return false;
+}
+EXPORT_SYMBOL_GPL(klp_find_shared_func);
+
+static const struct klp_state *klp_patch_state(const struct klp_patch *patch,
+					       unsigned long id)
+{
+	const struct klp_state *state;
+
+	for (state = patch->states; state && state->id; state++) {
+		if (state->id == id)
+			return state;
+	}
+
+	return NULL;
+}
+
+/**
+ * klp_find_shared_state() - find a system state two livepatches both use
+ * @a:		livepatch
+ * @b:		livepatch
+ *
+ * Return: @a's state whose id @b also uses, or NULL.
+ */
+const struct klp_state *klp_find_shared_state(const struct klp_patch *a,
+					      const struct klp_patch *b)
+{
+	const struct klp_state *state;
+
+	for (state = a->states; state && state->id; state++) {
+		if (klp_patch_state(b, state->id))
+			return state;
+	}
+
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(klp_find_shared_state);
+
+/**
+ * klp_check_replaced_states() - the cumulative rule for system states
+ * @new_patch:	livepatch being enabled
+ * @old_patch:	enabled livepatch that @new_patch replaces
+ *
+ * A patch must take over every state of the patches it replaces, at the
+ * same or a higher version. The core checks this too, with upstream's
+ * message; policies call this from check() to name the state.
+ *
+ * Return: 0, or -EINVAL after a pr_err() naming both patches and the
+ * state id.
+ */
+int klp_check_replaced_states(const struct klp_patch *new_patch,
+			      const struct klp_patch *old_patch)
+{
+	const struct klp_state *old_state, *state;
+
+	for (old_state = old_patch->states; old_state && old_state->id; old_state++) {
+		state = klp_patch_state(new_patch, old_state->id);
+		if (!state) {
+			pr_err("patch '%s' replaces '%s' but lacks its state id %lu\n",
+			       new_patch->mod->name, old_patch->mod->name,
+			       old_state->id);
+			return -EINVAL;
+		}
+		if (state->version < old_state->version) {
+			pr_err("patch '%s' replaces '%s' but has its state id %lu at version %u, lower than %u\n",
+			       new_patch->mod->name, old_patch->mod->name,
+			       old_state->id, state->version, old_state->version);
+			return -EINVAL;
+		}
+	}
+
+	return 0;
+}
+EXPORT_SYMBOL_GPL(klp_check_replaced_states);
+
 static bool klp_is_replaced(const struct klp_patch *old_patch)
 {
 	return !list_empty(&old_patch->replaced_node);

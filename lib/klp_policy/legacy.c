@@ -24,6 +24,18 @@ static bool klp_legacy_replaces(const struct klp_patch *new_patch,
 	return new_patch->replace;
 }
 
+/* The scoped policies' parameters mean nothing here: a patch set them by mistake. */
+static int klp_legacy_validate(const struct klp_patch *patch)
+{
+	if (patch->replace_set || patch->replace_tag) {
+		pr_err("patch '%s' sets replace_set=%u replace_tag=%u but uses replace policy 'legacy': select a policy with KLP_REPLACE_SET() or KLP_REPLACE_TAG()\n",
+		       patch->mod->name, patch->replace_set, patch->replace_tag);
+		return -EINVAL;
+	}
+
+	return 0;
+}
+
 static int klp_legacy_show(const struct klp_patch *patch, char *buf)
 {
 	return sysfs_emit(buf, "replace=%d\n", patch->replace);
@@ -33,6 +45,7 @@ struct klp_replace_policy klp_legacy_policy = {
 	.name		= "legacy",
 	.owner		= THIS_MODULE,
 	.replaces	= klp_legacy_replaces,
+	.validate	= klp_legacy_validate,
 	.show		= klp_legacy_show,
 };
 EXPORT_SYMBOL_GPL(klp_legacy_policy);

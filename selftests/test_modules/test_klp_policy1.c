@@ -7,6 +7,7 @@
 #include <linux/kernel.h>
 #include <linux/livepatch.h>
 #include <linux/seq_file.h>
+#include <linux/delay.h>
 #include <linux/workqueue.h>
 
 /*
@@ -42,6 +43,26 @@ static bool busy;
 module_param(busy, bool, 0400);
 MODULE_PARM_DESC(busy, "patch test_klp_callbacks_busy busymod_work_func (default: false)");
 
+static uint replace_set;
+module_param(replace_set, uint, 0400);
+MODULE_PARM_DESC(replace_set, "parameter of the replace_set policy (default: 0)");
+
+static uint replace_tag;
+module_param(replace_tag, uint, 0400);
+MODULE_PARM_DESC(replace_tag, "parameter of the tag policy (default: 0)");
+
+static ulong state_id;
+module_param(state_id, ulong, 0400);
+MODULE_PARM_DESC(state_id, "id of a klp_state the patch carries (default: 0, none)");
+
+static uint state_version;
+module_param(state_version, uint, 0400);
+MODULE_PARM_DESC(state_version, "version of that klp_state (default: 0)");
+
+static bool sleep;
+module_param(sleep, bool, 0644);
+MODULE_PARM_DESC(sleep, "the new version_proc_show sleeps while this is set (default: false)");
+
 static int livepatch_cmdline_proc_show(struct seq_file *m, void *v)
 {
 	seq_printf(m, "%s: cmdline_proc_show\n", THIS_MODULE->name);
@@ -50,6 +71,11 @@ static int livepatch_cmdline_proc_show(struct seq_file *m, void *v)
 
 static int livepatch_version_proc_show(struct seq_file *m, void *v)
 {
+	if (READ_ONCE(sleep)) {
+		pr_info("version_proc_show: sleeping\n");
+		while (READ_ONCE(sleep))
+			msleep(20);
+	}
 	seq_printf(m, "%s: version_proc_show\n", THIS_MODULE->name);
 	return 0;
 }
@@ -70,10 +96,12 @@ static struct klp_func busymod_funcs[] = {
 
 static struct klp_object objs[3];
 
+static struct klp_state states[2];
+
 static struct klp_patch patch = {
 	.mod = THIS_MODULE,
 	.objs = objs,
-	.replace_data = &replaceable,
+	.states = states,
 };
 
 static int test_klp_policy_init(void)
@@ -99,15 +127,23 @@ static int test_klp_policy_init(void)
 			.funcs = busymod_funcs,
 		};
 
-	patch.replace = replace;
 	if (policy[0]) {
 		p = klp_find_get_replace_policy(policy);
 		if (!p) {
 			pr_err("replace policy '%s' is not registered\n", policy);
 			return -ENOENT;
 		}
-		patch.replace_policy = p;
 	}
+
+	/* No policy (NULL) selects the default one, which reads .replace. */
+	patch.replace_policy = p;
+	patch.replace = replace;
+	patch.replace_set = replace_set;
+	patch.replace_tag = replace_tag;
+	if (replaceable)
+		patch.replace_data = &replaceable;
+	states[0].id = state_id;
+	states[0].version = state_version;
 
 	/* klp_enable_patch() pins the policy for as long as the patch lives. */
 	ret = klp_enable_patch(&patch);
