@@ -7,11 +7,15 @@
 #   FORCE=1        let 'make tree' discard edits made in the assembled tree
 #   TESTS="test-sysfs.sh ..."  make selftest: run only these scripts
 #   QEMU_ACCEL=kvm|tcg|auto, QEMU_TIMEOUT=<s>, JOBS=<n>
+#   V=1            make demo: print the guest console as it comes (by
+#                  default only the scenario's output; the console is in
+#                  build/logs/demo-console.log)
 
 H := harness
 
 .PHONY: all demo deps tree export kernel initramfs kunit selftest static \
-	check series clean help ftrace-handler cocci bench default-policy
+	check series clean help ftrace-handler cocci bench default-policy \
+	doc-examples
 
 all: demo
 
@@ -33,8 +37,8 @@ kernel: tree ## build the test kernel, its modules and the selftests
 initramfs: kernel ## pack the guest initramfs
 	@$(H)/initramfs.sh
 
-demo: initramfs ## the main job: the off-band fleet scenario, booted
-	@QEMU_APPEND="livepatch.replace_policy=replace_set $(QEMU_APPEND)" $(H)/qemu.sh demo 600
+demo: initramfs ## the main job: the off-band fleet scenario, booted (V=1: with the console)
+	@$(H)/demo.sh
 
 kunit: tree ## KUnit suites via kunit.py under QEMU
 	@$(H)/kunit.sh
@@ -51,13 +55,16 @@ ftrace-handler: kernel ## klp_ftrace_handler identical with and without the seri
 cocci: kernel ## Coccinelle migration fixtures: expected outputs, idempotence, build
 	@$(H)/cocci.sh
 
+doc-examples: kernel ## every C example in Documentation/livepatch/*.rst builds as a module, W=1
+	@$(H)/doc-examples.sh
+
 bench: initramfs ## what scoped replacement saves: table, build/bench/bench.{csv,svg}
 	@$(H)/bench.sh
 
 static: kernel ## sparse, checkpatch --strict and kernel-doc
 	@$(H)/static.sh
 
-check: deps ## kunit, selftest, default-policy, ftrace-handler, cocci, bench smoke, static; ends "N passed, M failed"
+check: deps ## tree, kunit, selftest, default-policy, ftrace-handler, cocci, doc-examples, bench smoke, static; ends "N passed, M failed"
 	@$(H)/check.sh
 
 series: tree ## git format-patch series with cover letter in build/series

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: KUnit, the booted selftests, the ftrace handler and
-# Coccinelle checks, a benchmark smoke run and the static checks, each
+# make check: the assembled tree, KUnit, the booted selftests, the
+# ftrace handler and Coccinelle checks, the documentation's C examples,
+# a benchmark smoke run and the static checks, each
 # phase run even when an earlier one fails, then one closing line
 # "N passed, M failed" over every KUnit case, selftest script and check.
 . "$(dirname "$0")/lib.sh"
@@ -36,6 +37,7 @@ if phase tree "$PROJECT/harness/tree.sh"; then
 	phase default-policy "$PROJECT/harness/default-policy.sh" || true
 	phase ftrace-handler "$PROJECT/harness/ftrace-handler.sh" || true
 	phase cocci "$PROJECT/harness/cocci.sh" || true
+	phase doc-examples "$PROJECT/harness/doc-examples.sh" || true
 	phase bench-smoke env BENCH_MODE=smoke RESULT_FILE=bench-smoke "$PROJECT/harness/bench.sh" || true
 	phase static "$PROJECT/harness/static.sh" || true
 fi

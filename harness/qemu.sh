@@ -5,6 +5,10 @@
 # initramfs, run guest job <job> (harness/guest/<job>.sh), keep the
 # console log in $BUILD/logs/<job>-console.log, and fail on a guest that
 # hangs, crashes, or logs a lockdep/KASAN/kmemleak/WARN/BUG splat.
+# What the terminal shows: the whole console (default), nothing
+# (QUIET=1), or only what the job prints (QEMU_SHOW=job: meant for a
+# guest booted with klp.quiet=1, whose kernel messages stay off the
+# console during the job and are written to the log after it).
 . "$(dirname "$0")/lib.sh"
 
 job=${1:?usage: qemu.sh <job> [timeout]}
@@ -36,6 +40,19 @@ tcg) accel=(-accel tcg,thread=single) ;;
 *) die "QEMU_ACCEL=$QEMU_ACCEL: use kvm, tcg or auto" ;;
 esac
 
+# show: the terminal's share of the console (the log gets all of it).
+show() {
+	if [ -n "${QUIET:-}" ]; then
+		cat > /dev/null
+	elif [ "${QEMU_SHOW:-console}" = job ]; then
+		# From the job's start to its end or the kernel log printed after
+		# it, without the harness's own marker lines.
+		sed -u -n '/^KLP-HARNESS-START/,/^KLP-\(KERNEL-LOG-BEGIN\|HARNESS-EXIT\)/ { /^KLP-/!p }'
+	else
+		cat
+	fi
+}
+
 info "booting the test kernel ($QEMU_ACCEL, job=$job, timeout ${timeout}s), console: $LOG"
 start=$(date +%s)
 set +e
@@ -44,7 +61,7 @@ timeout -k 10 "$timeout" qemu-system-x86_64 "${accel[@]}" \
 	-display none -monitor none -serial stdio \
 	-kernel "$KERNEL" -initrd "$INITRD" \
 	-append "console=ttyS0 panic=-1 oops=panic klp.job=$job ${QEMU_APPEND:-}" \
-	< /dev/null 2>&1 | tr -d '\r' | tee "$LOG" | { [ -n "${QUIET:-}" ] && cat > /dev/null || cat; }
+	< /dev/null 2>&1 | sed -u 's/\r//g' | tee "$LOG" | show
 qrc=${PIPESTATUS[0]}
 set -e
 elapsed=$(since "$start")
