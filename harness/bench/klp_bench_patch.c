@@ -84,7 +84,6 @@ static struct klp_patch patch = {
 
 static int bench_patch_init(void)
 {
-	struct klp_replace_policy *p = NULL;
 	int i, nr = 0, ret;
 
 	if (count < 0 || count > BENCH_MAX_FUNCS || first < 0)
@@ -106,12 +105,9 @@ static int bench_patch_init(void)
 		funcs[nr++].new_func = bench_new_sleep_fn;
 	}
 
-	if (policy[0]) {
-		p = klp_find_get_replace_policy(policy);
-		if (!p)
-			return -ENOENT;
-	}
-	patch.replace_policy = p;
+	/* By name; none (the default policy) when the parameter is empty. */
+	if (policy[0])
+		patch.replace_policy = policy;
 	patch.replace = replace;
 	patch.replace_set = replace_set;
 	patch.replace_tag = replace_tag;
@@ -126,8 +122,6 @@ static int bench_patch_init(void)
 			break;
 	}
 	pr_info("enable_ns=%llu ret=%d\n", enable_ns, ret);
-	if (p)
-		klp_put_replace_policy(p);
 	return ret;
 }
 

@@ -29,6 +29,16 @@ check() {	# check <what> <expected> <got>
 	fi
 }
 
+# The policy's one-value files (replace_params, v1's packed file, must be
+# gone), then replace: "replace_set=0 replace=1".
+params_of() {
+	local f out=
+	for f in replace_params replace_set replace_tag; do
+		[ -r "$KLP/$1/$f" ] && out="$out$f=$(cat "$KLP/$1/$f") "
+	done
+	echo "${out}replace=$(cat "$KLP/$1/replace")"
+}
+
 enabled_patches() {
 	local p list=
 	for p in "$KLP"/*; do
@@ -56,10 +66,10 @@ tag)         params1="replace_tag=1 replace=1" params2="replace_tag=0 replace=0"
 esac
 check "$P1 (.replace=1, no policy) runs under the default" "$expect" \
 	"$(cat "$KLP/$P1/replace_policy")"
-check "$P1 parameters" "$params1" "$(cat "$KLP/$P1/replace_params")"
+check "$P1 parameters" "$params1" "$(params_of $P1)"
 check "$P2 (.replace=0, no policy) runs under the default" "$expect" \
 	"$(cat "$KLP/$P2/replace_policy")"
-check "$P2 parameters" "$params2" "$(cat "$KLP/$P2/replace_params")"
+check "$P2 parameters" "$params2" "$(params_of $P2)"
 check "$P1 and $P2 stack" "$P1 $P2" "$(enabled_patches)"
 
 load $P3 replace=1
