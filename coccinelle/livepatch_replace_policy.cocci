@@ -6,12 +6,19 @@
 /// replaces depends on how the kernel was configured. Select the policy
 /// in the patch instead. Pick the target with -D:
 ///
-///   legacy       keep .replace, add .replace_policy = &klp_legacy_policy
+///   legacy       keep .replace, add .replace_policy = "legacy"
 ///   replace_set  true -> KLP_REPLACE_SET(0); false -> dropped (the patch
 ///                names no policy and replaces nothing); other values ->
-///                .replace_policy = (E ? &klp_replace_set_policy : NULL)
+///                .replace_policy = (E ? "replace_set" : NULL)
 ///   tag          true -> KLP_REPLACE_TAG(1), false -> KLP_REPLACE_TAG(0),
 ///                other values -> KLP_REPLACE_TAG((E) ? 1 : 0)
+///
+/// An assignment p->replace = E; becomes two, the policy's name and its
+/// parameter (p->replace_policy = "replace_set"; p->replace_set = 0;).
+/// A patch that already names a policy, by any expression
+/// (.replace_policy = "legacy", a macro, a variable) or with
+/// KLP_REPLACE_SET()/KLP_REPLACE_TAG(), in its initializer or next to
+/// the assignment, is left alone.
 ///
 /// Reads of .replace in livepatch modules are reported, not rewritten:
 /// under replace_set and tag the flag no longer says what a patch
@@ -37,7 +44,7 @@ virtual tag
 
 @initialize:python@
 @@
-# Sites already migrated (a .replace_policy next to .replace).
+# Sites already migrated: .replace set where the patch names a policy.
 explicit = set()
 
 def klp_user(p):
@@ -48,8 +55,10 @@ def unmigrated(p):
     return klp_user(p) and (p[0].file, p[0].line) not in explicit
 
 // ------------------------------------------------------------------------
-// Sites that already select a policy: legacy keeps .replace, so they
-// would match again.
+// Sites that already select a policy, by any name expression ("legacy",
+// a macro, a module parameter) or with KLP_REPLACE_SET()/KLP_REPLACE_TAG():
+// legacy keeps .replace, so they would match again. Designated
+// initializers match in any order.
 
 @explicit_init@
 identifier x;
@@ -63,6 +72,60 @@ p << explicit_init.p;
 @@
 explicit.add((p[0].file, p[0].line))
 
+@explicit_macro@
+identifier x;
+identifier select = {KLP_REPLACE_SET, KLP_REPLACE_TAG};
+expression N, E;
+position p;
+@@
+struct klp_patch x = { ..., select(N), ..., .replace = E@p, ... };
+
+@script:python@
+p << explicit_macro.p;
+@@
+explicit.add((p[0].file, p[0].line))
+
+// A patch whose initializer names the policy, with the flag set later.
+
+@named_init@
+identifier x;
+expression P;
+@@
+struct klp_patch x = { ..., .replace_policy = P, ... };
+
+@explicit_named_init@
+identifier named_init.x;
+expression E;
+position p;
+@@
+x.replace@p = E;
+
+@script:python@
+p << explicit_named_init.p;
+@@
+explicit.add((p[0].file, p[0].line))
+
+@named_macro@
+identifier x;
+identifier select = {KLP_REPLACE_SET, KLP_REPLACE_TAG};
+expression N;
+@@
+struct klp_patch x = { ..., select(N), ... };
+
+@explicit_named_macro@
+identifier named_macro.x;
+expression E;
+position p;
+@@
+x.replace@p = E;
+
+@script:python@
+p << explicit_named_macro.p;
+@@
+explicit.add((p[0].file, p[0].line))
+
+// The policy named next to the flag, before or after it.
+
 @explicit_assign@
 struct klp_patch *pp;
 struct klp_patch ps;
@@ -73,8 +136,14 @@ position p;
 pp->replace_policy = P;
 pp->replace@p = E;
 |
+pp->replace@p = E;
+pp->replace_policy = P;
+|
 ps.replace_policy = P;
 ps.replace@p = E;
+|
+ps.replace@p = E;
+ps.replace_policy = P;
 )
 
 @script:python@
@@ -92,7 +161,7 @@ position p : script:python() { unmigrated(p) };
 @@
 struct klp_patch x = {
 	...,
-+	.replace_policy = &klp_legacy_policy,
++	.replace_policy = "legacy",
 	.replace = E@p,
 	...
 };
@@ -104,10 +173,10 @@ expression E;
 position p : script:python() { unmigrated(p) };
 @@
 (
-+ pp->replace_policy = &klp_legacy_policy;
++ pp->replace_policy = "legacy";
   pp->replace@p = E;
 |
-+ ps.replace_policy = &klp_legacy_policy;
++ ps.replace_policy = "legacy";
   ps.replace@p = E;
 )
 
@@ -146,7 +215,7 @@ position p : script:python() { unmigrated(p) };
 struct klp_patch x = {
 	...,
 -	.replace = E@p,
-+	.replace_policy = (E ? &klp_replace_set_policy : NULL),
++	.replace_policy = (E ? "replace_set" : NULL),
 	...
 };
 
@@ -159,22 +228,22 @@ symbol true, false;
 @@
 (
 - pp->replace@p = \(true\|1\);
-+ pp->replace_policy = &klp_replace_set_policy;
++ pp->replace_policy = "replace_set";
 + pp->replace_set = 0;
 |
 - pp->replace@p = \(false\|0\);
 |
 - pp->replace@p = E;
-+ pp->replace_policy = E ? &klp_replace_set_policy : NULL;
++ pp->replace_policy = E ? "replace_set" : NULL;
 |
 - ps.replace@p = \(true\|1\);
-+ ps.replace_policy = &klp_replace_set_policy;
++ ps.replace_policy = "replace_set";
 + ps.replace_set = 0;
 |
 - ps.replace@p = \(false\|0\);
 |
 - ps.replace@p = E;
-+ ps.replace_policy = E ? &klp_replace_set_policy : NULL;
++ ps.replace_policy = E ? "replace_set" : NULL;
 )
 
 // ------------------------------------------------------------------------
@@ -225,27 +294,27 @@ symbol true, false;
 @@
 (
 - pp->replace@p = \(true\|1\);
-+ pp->replace_policy = &klp_tag_policy;
++ pp->replace_policy = "tag";
 + pp->replace_tag = 1;
 |
 - pp->replace@p = \(false\|0\);
-+ pp->replace_policy = &klp_tag_policy;
++ pp->replace_policy = "tag";
 + pp->replace_tag = 0;
 |
 - pp->replace@p = E;
-+ pp->replace_policy = &klp_tag_policy;
++ pp->replace_policy = "tag";
 + pp->replace_tag = E ? 1 : 0;
 |
 - ps.replace@p = \(true\|1\);
-+ ps.replace_policy = &klp_tag_policy;
++ ps.replace_policy = "tag";
 + ps.replace_tag = 1;
 |
 - ps.replace@p = \(false\|0\);
-+ ps.replace_policy = &klp_tag_policy;
++ ps.replace_policy = "tag";
 + ps.replace_tag = 0;
 |
 - ps.replace@p = E;
-+ ps.replace_policy = &klp_tag_policy;
++ ps.replace_policy = "tag";
 + ps.replace_tag = E ? 1 : 0;
 )
 

@@ -3,20 +3,27 @@
 # Copyright (C) 2026 The klp replace-policy project
 #
 # Replace policies in the booted kernel, with the sample policy plugin
-# samples/livepatch/livepatch-hybrid-policy.ko (CONFIG_SAMPLE_LIVEPATCH=m).
-# Its module name does not pass check_result's 'livepatch:'/'test_klp'
-# filter, so its loading and removal are asserted directly, not through
-# dmesg.
+# samples/livepatch/livepatch-hybrid-policy.ko and the sample livepatch
+# samples/livepatch/livepatch-hybrid-patch.ko (CONFIG_SAMPLE_LIVEPATCH=m),
+# installed where modprobe finds them. Their module names do not pass
+# check_result's 'livepatch:'/'test_klp' filter, so their loading and
+# removal are asserted directly, not through dmesg.
 
-. $(dirname $0)/functions.sh
+. "$(dirname "$0")/functions.sh"
 
 MOD_LP1=test_klp_policy1
 MOD_LP2=test_klp_policy2
 MOD_LP3=test_klp_policy3
 MOD_LP4=test_klp_policy4
+MOD_LP6=test_klp_policy6
 MOD_POLICY=livepatch_hybrid_policy
+MOD_SAMPLE=livepatch_hybrid_patch
 MOD_TARGET_BUSY=test_klp_callbacks_busy
 AVAILABLE=/sys/module/livepatch/parameters/available_replace_policies
+# One character more than a policy name may have; the refusal quotes
+# only as many as a name may have.
+LONG_NAME=abcdefghijklmnop
+NAME_LIMIT="1 to 15 characters"
 
 setup_config
 
@@ -30,27 +37,54 @@ function load_policy() {
 	modprobe "$MOD_POLICY" || die "cannot load $MOD_POLICY"
 }
 
+# policy_loaded() - is the sample policy plugin loaded?
+function policy_loaded() {
+	[[ -e "/sys/module/$MOD_POLICY" ]]
+}
+
+# refused_msg(modname, error) - what insmod says when the module's init fails
+#	error - kmod's words for the errno, e.g. "Invalid parameters" for EINVAL
+function refused_msg() {
+	echo "insmod: ERROR: could not insert module test_modules/$1.ko: $2"
+}
+
+# new_dmesg() - the kernel messages since start_test
+function new_dmesg() {
+	dmesg | awk -v last_dmesg="$LAST_DMESG" 'p; $0 == last_dmesg { p=1 }'
+}
+
 ORIG_CMDLINE=$(cat /proc/cmdline)
 
 # - the legacy policy is always registered and is the default here
-# - load the sample "hybrid" policy plugin: it is listed
-# - a livepatch selects it by name: sysfs shows it, and the livepatch
-#   holds a reference to the plugin module, so the plugin cannot be removed
-# - once the livepatch is disabled the reference is gone
+# - the sample "hybrid" policy plugin is not loaded: a livepatch that
+#   selects it by name loads it (klp_enable_patch() request_module()s
+#   klp-replace-policy-hybrid, the plugin's alias)
+# - sysfs shows the policy, the patch's .replace and the plugin's one
+#   typed parameter, each in its own file; replace_params is gone
+# - the livepatch holds a reference to the plugin module, so the plugin
+#   cannot be removed; once the livepatch is disabled the reference is gone
 
-start_test "replace policy plugin"
+start_test "replace policy plugin loaded on demand"
 
 [[ "$(cat /sys/module/livepatch/parameters/replace_policy)" == "legacy" ]] ||
 	die "default replace policy is not legacy"
-load_policy
-grep -qw hybrid $AVAILABLE && grep -qw legacy $AVAILABLE ||
-	die "available replace policies: '$(cat $AVAILABLE)'"
-check_refcnt $MOD_POLICY 0
-load_lp $MOD_LP1 policy=hybrid
+policy_loaded && die "$MOD_POLICY is loaded before any livepatch asked for it"
+grep -qw hybrid "$AVAILABLE" &&
+	die "hybrid is available before its module is loaded: '$(cat "$AVAILABLE")'"
+load_lp $MOD_LP1 policy=hybrid replaceable=1
+policy_loaded || die "$MOD_POLICY was not loaded on demand"
+lsmod | grep -q "^$MOD_POLICY " || die "lsmod does not list $MOD_POLICY"
+{ grep -qw hybrid "$AVAILABLE" && grep -qw legacy "$AVAILABLE"; } ||
+	die "available replace policies: '$(cat "$AVAILABLE")'"
 check_sysfs_value $MOD_LP1 replace_policy hybrid
-check_sysfs_value $MOD_LP1 replace_params "replace=0 replaceable=0"
+check_sysfs_value $MOD_LP1 hybrid_replaceable 1
+check_sysfs_value $MOD_LP1 replace 0
+check_sysfs_absent $MOD_LP1 replace_params
+check_sysfs_absent $MOD_LP1 replace_set
+check_sysfs_absent $MOD_LP1 replace_tag
 check_sysfs_rights $MOD_LP1 replace_policy "-r--r--r--"
-check_sysfs_rights $MOD_LP1 replace_params "-r--r--r--"
+check_sysfs_rights $MOD_LP1 hybrid_replaceable "-r--r--r--"
+check_file /proc/cmdline "$MOD_LP1: cmdline_proc_show"
 check_refcnt $MOD_POLICY 1
 ret=$(rmmod $MOD_POLICY 2>&1) && die "$MOD_POLICY was removed while in use"
 [[ "$ret" == "rmmod: ERROR: Module $MOD_POLICY is in use" ]] ||
@@ -59,21 +93,108 @@ disable_lp $MOD_LP1
 check_refcnt $MOD_POLICY 0
 unload_lp $MOD_LP1
 unload_mod $MOD_POLICY
-grep -qw hybrid $AVAILABLE &&
-	die "hybrid is still available: '$(cat $AVAILABLE)'"
+grep -qw hybrid "$AVAILABLE" &&
+	die "hybrid is still available: '$(cat "$AVAILABLE")'"
 
-check_result "% insmod test_modules/$MOD_LP1.ko policy=hybrid
+check_result "% insmod test_modules/$MOD_LP1.ko policy=hybrid replaceable=1
 livepatch: enabling patch '$MOD_LP1'
 livepatch: '$MOD_LP1': initializing patching transition
 livepatch: '$MOD_LP1': starting patching transition
 livepatch: '$MOD_LP1': completing patching transition
 livepatch: '$MOD_LP1': patching complete
-% echo 0 > /sys/kernel/livepatch/$MOD_LP1/enabled
+% echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
 livepatch: '$MOD_LP1': initializing unpatching transition
 livepatch: '$MOD_LP1': starting unpatching transition
 livepatch: '$MOD_LP1': completing unpatching transition
 livepatch: '$MOD_LP1': unpatching complete
 % rmmod $MOD_LP1"
+
+
+# The sample livepatch selects the hybrid policy by name, with its typed
+# parameters, without linking against the plugin:
+# - modprobe loads it from the installed modules; it loads the plugin
+# - sysfs shows its policy and parameter; /proc/cmdline runs its code
+
+start_test "sample livepatch selecting a plugin policy"
+
+modinfo "$MOD_SAMPLE" &> /dev/null ||
+	die "$MOD_SAMPLE.ko is not installed (samples/livepatch/livepatch-hybrid-patch.c)"
+policy_loaded && die "$MOD_POLICY is loaded before any livepatch asked for it"
+log "% modprobe $MOD_SAMPLE replaceable=1"
+modprobe "$MOD_SAMPLE" replaceable=1 || die "cannot load $MOD_SAMPLE"
+loop_until "grep -q '^0$' $KLP_SYSFS_DIR/$MOD_SAMPLE/transition" ||
+	die "failed to complete transition"
+policy_loaded || die "$MOD_POLICY was not loaded on demand"
+check_sysfs_value $MOD_SAMPLE replace_policy hybrid
+check_sysfs_value $MOD_SAMPLE hybrid_replaceable 1
+check_sysfs_value $MOD_SAMPLE replace 0
+check_sysfs_absent $MOD_SAMPLE replace_params
+check_file /proc/cmdline "this has been live patched (hybrid policy)"
+check_refcnt $MOD_POLICY 1
+disable_lp $MOD_SAMPLE
+unload_lp $MOD_SAMPLE
+check_refcnt $MOD_POLICY 0
+unload_mod $MOD_POLICY
+check_file /proc/cmdline "$ORIG_CMDLINE"
+
+check_result "livepatch: enabling patch '$MOD_SAMPLE'
+livepatch: '$MOD_SAMPLE': initializing patching transition
+livepatch: '$MOD_SAMPLE': starting patching transition
+livepatch: '$MOD_SAMPLE': completing patching transition
+livepatch: '$MOD_SAMPLE': patching complete
+livepatch: '$MOD_SAMPLE': initializing unpatching transition
+livepatch: '$MOD_SAMPLE': starting unpatching transition
+livepatch: '$MOD_SAMPLE': completing unpatching transition
+livepatch: '$MOD_SAMPLE': unpatching complete"
+
+
+# A policy name or parameters the core cannot use are refused, and
+# nothing is loaded, enabled or pinned:
+# - an empty name and a name of 16 characters: -EINVAL
+# - a name no module provides: -ENOENT, after modprobe found nothing
+# - the hybrid policy without its parameters, with parameters whose
+#   header names another policy, or whose header gives another size
+#   than struct klp_hybrid_params' (24 bytes on 64-bit): -EINVAL
+# - parameters for legacy, which takes none: -EINVAL
+
+start_test "replace policy names and parameters refused"
+
+load_failing_mod $MOD_LP1 policy=
+load_failing_mod $MOD_LP1 policy=$LONG_NAME
+load_failing_mod $MOD_LP1 policy=no_such
+policy_loaded && die "a refused name loaded $MOD_POLICY"
+load_policy
+load_failing_mod $MOD_LP1 policy=hybrid params=none
+load_failing_mod $MOD_LP1 policy=hybrid params=tag
+load_failing_mod $MOD_LP1 policy=hybrid params_size=8
+load_failing_mod $MOD_LP1 policy=legacy params=legacy
+[[ ! -e /sys/module/$MOD_LP1 ]] || die "$MOD_LP1 stayed loaded"
+check_patches ""
+check_refcnt $MOD_POLICY 0
+unload_mod $MOD_POLICY
+check_file /proc/cmdline "$ORIG_CMDLINE"
+
+check_result "% insmod test_modules/$MOD_LP1.ko policy=
+livepatch: patch '$MOD_LP1': replace policy name '' is not valid: $NAME_LIMIT
+$(refused_msg $MOD_LP1 "Invalid parameters")
+% insmod test_modules/$MOD_LP1.ko policy=$LONG_NAME
+livepatch: patch '$MOD_LP1': replace policy name '${LONG_NAME:0:15}' is not valid: $NAME_LIMIT
+$(refused_msg $MOD_LP1 "Invalid parameters")
+% insmod test_modules/$MOD_LP1.ko policy=no_such
+livepatch: patch '$MOD_LP1': replace policy 'no_such' is not registered
+$(refused_msg $MOD_LP1 "Unknown symbol in module")
+% insmod test_modules/$MOD_LP1.ko policy=hybrid params=none
+livepatch: patch '$MOD_LP1': replace policy 'hybrid' needs replace_params
+$(refused_msg $MOD_LP1 "Invalid parameters")
+% insmod test_modules/$MOD_LP1.ko policy=hybrid params=tag
+livepatch: patch '$MOD_LP1': replace_params are for policy 'tag', not 'hybrid'
+$(refused_msg $MOD_LP1 "Invalid parameters")
+% insmod test_modules/$MOD_LP1.ko policy=hybrid params_size=8
+livepatch: patch '$MOD_LP1': replace_params of policy 'hybrid' have size 8, not 24
+$(refused_msg $MOD_LP1 "Invalid parameters")
+% insmod test_modules/$MOD_LP1.ko policy=legacy params=legacy
+livepatch: patch '$MOD_LP1': replace policy 'legacy' takes no replace_params
+$(refused_msg $MOD_LP1 "Invalid parameters")"
 
 
 # Petr Mladek's example, under the hybrid policy:
@@ -92,6 +213,8 @@ REFUSAL+=" that function would switch to '$MOD_LP1' without a transition"
 load_policy
 load_lp $MOD_LP1 policy=hybrid
 load_lp $MOD_LP2 policy=hybrid replaceable=1 funcb=1
+check_sysfs_value $MOD_LP1 hybrid_replaceable 0
+check_sysfs_value $MOD_LP2 hybrid_replaceable 1
 check_file /proc/cmdline "$MOD_LP2: cmdline_proc_show"
 load_failing_mod $MOD_LP3 policy=hybrid replace=1 funca=0 funcb=1
 check_patches "$MOD_LP1 $MOD_LP2"
@@ -120,13 +243,13 @@ livepatch: '$MOD_LP2': completing patching transition
 livepatch: '$MOD_LP2': patching complete
 % insmod test_modules/$MOD_LP3.ko policy=hybrid replace=1 funca=0 funcb=1
 $REFUSAL
-insmod: ERROR: could not insert module test_modules/$MOD_LP3.ko: Invalid parameters
-% echo 0 > /sys/kernel/livepatch/$MOD_LP2/enabled
+$(refused_msg $MOD_LP3 "Invalid parameters")
+% echo 0 > $KLP_SYSFS_DIR/$MOD_LP2/enabled
 livepatch: '$MOD_LP2': initializing unpatching transition
 livepatch: '$MOD_LP2': starting unpatching transition
 livepatch: '$MOD_LP2': completing unpatching transition
 livepatch: '$MOD_LP2': unpatching complete
-% echo 0 > /sys/kernel/livepatch/$MOD_LP1/enabled
+% echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
 livepatch: '$MOD_LP1': initializing unpatching transition
 livepatch: '$MOD_LP1': starting unpatching transition
 livepatch: '$MOD_LP1': completing unpatching transition
@@ -148,7 +271,9 @@ load_lp $MOD_LP2 policy=hybrid funcb=1
 load_lp $MOD_LP3 replace=1 funca=0 funcb=1
 check_patches "$MOD_LP3"
 check_sysfs_value $MOD_LP3 replace_policy legacy
-check_sysfs_value $MOD_LP3 replace_params "replace=1"
+check_sysfs_value $MOD_LP3 replace 1
+check_sysfs_absent $MOD_LP3 replace_params
+check_sysfs_absent $MOD_LP3 hybrid_replaceable
 check_file /proc/cmdline "$ORIG_CMDLINE"
 check_file /proc/version "$MOD_LP3: version_proc_show"
 check_refcnt $MOD_POLICY 0
@@ -178,7 +303,7 @@ livepatch: '$MOD_LP3': completing patching transition
 livepatch: '$MOD_LP3': patching complete
 % rmmod $MOD_LP2
 % rmmod $MOD_LP1
-% echo 0 > /sys/kernel/livepatch/$MOD_LP3/enabled
+% echo 0 > $KLP_SYSFS_DIR/$MOD_LP3/enabled
 livepatch: '$MOD_LP3': initializing unpatching transition
 livepatch: '$MOD_LP3': starting unpatching transition
 livepatch: '$MOD_LP3': completing unpatching transition
@@ -213,7 +338,7 @@ loop_until "[[ ! -e $KLP_SYSFS_DIR/$MOD_LP4 ]]" ||
 	die "replaced patch $MOD_LP4 was not removed"
 check_patches "$MOD_LP1 $MOD_LP3"
 check_refcnt $MOD_LP4 1
-ret=$(rmmod $MOD_LP4 2>&1) && die "forced $MOD_LP4 was removed"
+rmmod $MOD_LP4 &> /dev/null && die "forced $MOD_LP4 was removed"
 disable_lp $MOD_LP1
 unload_lp $MOD_LP1
 disable_lp $MOD_LP3
@@ -257,6 +382,80 @@ livepatch: '$MOD_LP3': starting unpatching transition
 livepatch: '$MOD_LP3': completing unpatching transition
 livepatch: '$MOD_LP3': unpatching complete
 % rmmod $MOD_LP3
+% rmmod $MOD_TARGET_BUSY
+$MOD_TARGET_BUSY: busymod_work_func exit
+$MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_exit"
+
+
+# A forced transition that is reversed before it completes replaces
+# nothing, so it marks nothing forced:
+# - a task sleeps in busymod_work_func()
+# - lp6 (legacy) patches funcA
+# - lp2 (legacy, replace) patches funcA and busymod_work_func(): its
+#   transition stalls on the sleeping task
+# - lp2 is forced and, in the same shell line, disabled: force only
+#   moves the tasks, the transition completes at the next
+#   klp_transition_work (about a second later), so the disable reverses
+#   it; the reverse transition completes
+# - lp6 stays enabled and runs its code; disabled normally, it drops its
+#   module reference and its module can be removed (upstream 6.12 leaves
+#   it marked forced: its module is pinned for good, so it is $MOD_LP6,
+#   used by no other test)
+
+start_test "forced transition reversed before it completes"
+
+load_mod $MOD_TARGET_BUSY block_transition=Y
+load_lp $MOD_LP6
+load_lp_nowait $MOD_LP2 replace=1 busy=1
+sleep 1
+check_sysfs_value $MOD_LP2 transition 1
+log "% echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force; echo 0 > $KLP_SYSFS_DIR/$MOD_LP2/enabled"
+echo 1 > "$KLP_SYSFS_DIR/$MOD_LP2/force"; echo 0 > "$KLP_SYSFS_DIR/$MOD_LP2/enabled"
+loop_until "[[ ! -e $KLP_SYSFS_DIR/$MOD_LP2 ]]" ||
+	die "$MOD_LP2 is still in sysfs after it was disabled"
+if new_dmesg | grep -q "'$MOD_LP2': patching complete"; then
+	die "the forced transition of $MOD_LP2 completed before 'echo 0 > enabled' could reverse it (klp_transition_work won the race): nothing was tested, run again"
+fi
+new_dmesg | grep -q "'$MOD_LP2': reversing transition from patching to unpatching" ||
+	die "the forced transition of $MOD_LP2 was not reversed"
+check_patches "$MOD_LP6"
+check_sysfs_value $MOD_LP6 enabled 1
+check_sysfs_value $MOD_LP6 transition 0
+check_file /proc/cmdline "$MOD_LP6: cmdline_proc_show"
+unload_lp $MOD_LP2
+disable_lp $MOD_LP6
+loop_until "[[ \$(cat /sys/module/$MOD_LP6/refcnt) == 0 ]]" ||
+	die "$MOD_LP6 still holds its module reference once disabled: the reversed forced transition left it marked forced"
+unload_lp $MOD_LP6
+unload_mod $MOD_TARGET_BUSY
+check_file /proc/cmdline "$ORIG_CMDLINE"
+
+check_result "% insmod test_modules/$MOD_TARGET_BUSY.ko block_transition=Y
+$MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_init
+$MOD_TARGET_BUSY: busymod_work_func enter
+% insmod test_modules/$MOD_LP6.ko
+livepatch: enabling patch '$MOD_LP6'
+livepatch: '$MOD_LP6': initializing patching transition
+livepatch: '$MOD_LP6': starting patching transition
+livepatch: '$MOD_LP6': completing patching transition
+livepatch: '$MOD_LP6': patching complete
+% insmod test_modules/$MOD_LP2.ko replace=1 busy=1
+livepatch: enabling patch '$MOD_LP2'
+livepatch: '$MOD_LP2': initializing patching transition
+livepatch: '$MOD_LP2': starting patching transition
+% echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force; echo 0 > $KLP_SYSFS_DIR/$MOD_LP2/enabled
+livepatch: forcing remaining tasks to the patched state
+livepatch: '$MOD_LP2': reversing transition from patching to unpatching
+livepatch: '$MOD_LP2': starting unpatching transition
+livepatch: '$MOD_LP2': completing unpatching transition
+livepatch: '$MOD_LP2': unpatching complete
+% rmmod $MOD_LP2
+% echo 0 > $KLP_SYSFS_DIR/$MOD_LP6/enabled
+livepatch: '$MOD_LP6': initializing unpatching transition
+livepatch: '$MOD_LP6': starting unpatching transition
+livepatch: '$MOD_LP6': completing unpatching transition
+livepatch: '$MOD_LP6': unpatching complete
+% rmmod $MOD_LP6
 % rmmod $MOD_TARGET_BUSY
 $MOD_TARGET_BUSY: busymod_work_func exit
 $MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_exit"

@@ -4,10 +4,14 @@
 #
 # The replace_set and tag policies in a booted kernel: a fleet's
 # cumulative patch updated while an off-band fix stays, conflicts across
-# scopes, system states, downgrades, reversed and forced transitions, and
-# a task sleeping in the off-band fix.
+# scopes (whatever the policy of the patch loaded later), system states,
+# downgrades, reversed and forced transitions, and a task sleeping in the
+# off-band fix.
 
-. $(dirname $0)/functions.sh
+# $CUM and $OFF below are lists of module parameters, split on purpose.
+# shellcheck disable=SC2086
+
+. "$(dirname "$0")/functions.sh"
 
 MOD_LP1=test_klp_policy1
 MOD_LP2=test_klp_policy2
@@ -32,10 +36,12 @@ function use_policy() {
 	POLICY=$1
 	if [[ "$POLICY" == replace_set ]]; then
 		PARAM=replace_set
+		OTHER_PARAM=replace_tag
 		CUMULATIVE=0
 		RULE="patches in different replace sets must not share it"
 	else
 		PARAM=replace_tag
+		OTHER_PARAM=replace_set
 		CUMULATIVE=1
 		RULE="patches with different tags must not share it"
 	fi
@@ -67,12 +73,20 @@ function conflict_msg() {
 		"($PARAM=$CUMULATIVE) both $1: $RULE"
 }
 
+# upstream_conflict_msg(what) - lp2 (no policy or legacy, no replace)
+# refused beside lp1 (off-band)
+function upstream_conflict_msg() {
+	echo "livepatch: patch '$MOD_LP2' (policy legacy) and patch '$MOD_LP1'" \
+		"($PARAM=$OFFBAND) both $1: $RULE"
+}
+
 function refused_msg() {
 	echo "insmod: ERROR: could not insert module test_modules/$1.ko: Invalid parameters"
 }
 
 # start_sleeper(modname) - read /proc/version in the background, with
 # modname's version_proc_show asleep; SLEEPER is the reader's pid
+# shellcheck disable=SC2016,SC2034 # loop_until evaluates its argument
 function start_sleeper() {
 	local mod="$1"
 	local before
@@ -105,15 +119,20 @@ load_lp $MOD_LP1 $CUM
 load_lp $MOD_LP2 $OFF funca=0 funcb=1
 check_file /proc/cmdline "$MOD_LP1: cmdline_proc_show"
 check_file /proc/version "$MOD_LP2: version_proc_show"
-check_sysfs_value $MOD_LP2 replace_policy $POLICY
-check_sysfs_value $MOD_LP2 replace_params "$PARAM=$OFFBAND"
+check_sysfs_value $MOD_LP2 replace_policy "$POLICY"
+check_sysfs_value $MOD_LP2 $PARAM $OFFBAND
+check_sysfs_value $MOD_LP2 replace 0
+check_sysfs_rights $MOD_LP2 $PARAM "-r--r--r--"
+check_sysfs_absent $MOD_LP2 replace_params
+check_sysfs_absent $MOD_LP2 $OTHER_PARAM
 load_lp $MOD_LP3 $CUM
 wait_removed $MOD_LP1
 check_patches "$MOD_LP2 $MOD_LP3"
 check_sysfs_value $MOD_LP2 enabled 1
 check_file /proc/cmdline "$MOD_LP3: cmdline_proc_show"
 check_file /proc/version "$MOD_LP2: version_proc_show"
-check_sysfs_value $MOD_LP3 replace_params "$PARAM=$CUMULATIVE"
+check_sysfs_value $MOD_LP3 $PARAM $CUMULATIVE
+check_sysfs_absent $MOD_LP3 replace_params
 unload_lp $MOD_LP1
 disable_lp $MOD_LP3
 check_file /proc/cmdline "$ORIG_CMDLINE"
@@ -187,6 +206,70 @@ $(disable_msgs $MOD_LP1)
 % rmmod $MOD_LP1
 % rmmod $MOD_TARGET_BUSY
 $MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_exit"
+done
+
+
+# Scope guarantees hold both ways, for each policy: an upstream-style
+# patch (no policy or legacy, no .replace), loaded after a scoped patch,
+# keeps it, so it may not share its functions or state ids; a legacy
+# replacing patch replaces it and may:
+# - lp1 (off-band) patches funcA and carries state 1
+# - lp2 (no policy, then legacy) patches funcA: refused by lp1's policy
+# - lp2 (legacy) patches funcB with state 1: refused
+# - nothing changed: lp1 is the only patch and runs its code
+# - lp2 (no policy) patches funcB only: enabled beside lp1
+# - lp3 (legacy, replace) patches funcA with state 1: replaces lp1
+
+for policy in replace_set tag; do
+use_policy $policy
+start_test "$POLICY: upstream-style patches keep out of a scoped patch"
+
+load_lp $MOD_LP1 $OFF state_id=1 state_version=1
+load_failing_mod $MOD_LP2
+load_failing_mod $MOD_LP2 policy=legacy
+load_failing_mod $MOD_LP2 policy=legacy funca=0 funcb=1 state_id=1 state_version=1
+[[ ! -e /sys/module/$MOD_LP2 ]] || die "$MOD_LP2 stayed loaded"
+check_patches "$MOD_LP1"
+check_sysfs_value $MOD_LP1 enabled 1
+check_sysfs_value $MOD_LP1 transition 0
+check_file /proc/cmdline "$MOD_LP1: cmdline_proc_show"
+check_file /proc/version "$ORIG_VERSION"
+load_lp $MOD_LP2 funca=0 funcb=1
+check_sysfs_value $MOD_LP2 replace_policy legacy
+check_sysfs_absent $MOD_LP2 $PARAM
+check_file /proc/cmdline "$MOD_LP1: cmdline_proc_show"
+check_file /proc/version "$MOD_LP2: version_proc_show"
+disable_lp $MOD_LP2
+unload_lp $MOD_LP2
+load_lp $MOD_LP3 replace=1 state_id=1 state_version=1
+wait_removed $MOD_LP1
+check_patches "$MOD_LP3"
+check_file /proc/cmdline "$MOD_LP3: cmdline_proc_show"
+unload_lp $MOD_LP1
+disable_lp $MOD_LP3
+unload_lp $MOD_LP3
+check_file /proc/cmdline "$ORIG_CMDLINE"
+
+check_result "% insmod test_modules/$MOD_LP1.ko $OFF state_id=1 state_version=1
+$(enable_msgs $MOD_LP1)
+% insmod test_modules/$MOD_LP2.ko
+$(upstream_conflict_msg "patch vmlinux:cmdline_proc_show,1")
+$(refused_msg $MOD_LP2)
+% insmod test_modules/$MOD_LP2.ko policy=legacy
+$(upstream_conflict_msg "patch vmlinux:cmdline_proc_show,1")
+$(refused_msg $MOD_LP2)
+% insmod test_modules/$MOD_LP2.ko policy=legacy funca=0 funcb=1 state_id=1 state_version=1
+$(upstream_conflict_msg "use state id 1")
+$(refused_msg $MOD_LP2)
+% insmod test_modules/$MOD_LP2.ko funca=0 funcb=1
+$(enable_msgs $MOD_LP2)
+$(disable_msgs $MOD_LP2)
+% rmmod $MOD_LP2
+% insmod test_modules/$MOD_LP3.ko replace=1 state_id=1 state_version=1
+$(enable_msgs $MOD_LP3)
+% rmmod $MOD_LP1
+$(disable_msgs $MOD_LP3)
+% rmmod $MOD_LP3"
 done
 
 

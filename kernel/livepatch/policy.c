@@ -14,14 +14,15 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/kmod.h>
 #include <linux/livepatch.h>
+#include <linux/livepatch_policy.h>
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
-#include <kunit/visibility.h>
 #include "core.h"
 #include "policy.h"
 #include "state.h"
@@ -35,7 +36,7 @@ static DEFINE_MUTEX(klp_policy_mutex);
 static LIST_HEAD(klp_policies);
 
 /* The policy of patches that name none; legacy until late_initcall. */
-static struct klp_replace_policy *klp_default_policy = &klp_legacy_policy;
+KLP_POLICY_VISIBLE struct klp_replace_policy *klp_default_policy = &klp_legacy_policy;
 
 static char klp_default_policy_name[KLP_REPLACE_POLICY_NAME_MAX] =
 	CONFIG_KLP_DEFAULT_REPLACE_POLICY;
@@ -44,6 +45,13 @@ module_param_string(replace_policy, klp_default_policy_name,
 MODULE_PARM_DESC(replace_policy,
 		 "replace policy of livepatches that name none (default: "
 		 CONFIG_KLP_DEFAULT_REPLACE_POLICY ")");
+
+/* Names come from patch modules: never read past the longest valid one. */
+static bool klp_policy_name_valid(const char *name)
+{
+	return name && name[0] &&
+	       strnlen(name, KLP_REPLACE_POLICY_NAME_MAX) < KLP_REPLACE_POLICY_NAME_MAX;
+}
 
 static struct klp_replace_policy *klp_policy_find(const char *name)
 {
@@ -59,18 +67,9 @@ static struct klp_replace_policy *klp_policy_find(const char *name)
 	return NULL;
 }
 
-/**
- * klp_validate_replace_policy() - check a policy before registering it
- * @policy:	policy to check
- *
- * Return: 0, or -EINVAL (after a pr_err() naming the policy and what is
- * wrong) when the name is missing or too long, a required callback is
- * missing, or an unknown flag is set.
- */
-int klp_validate_replace_policy(const struct klp_replace_policy *policy)
+static int klp_validate_replace_policy(const struct klp_replace_policy *policy)
 {
-	if (!policy->name || !policy->name[0] ||
-	    strlen(policy->name) >= KLP_REPLACE_POLICY_NAME_MAX) {
+	if (!klp_policy_name_valid(policy->name)) {
 		pr_err("replace policy name must be 1 to %d characters\n",
 		       KLP_REPLACE_POLICY_NAME_MAX - 1);
 		return -EINVAL;
@@ -82,24 +81,27 @@ int klp_validate_replace_policy(const struct klp_replace_policy *policy)
 		return -EINVAL;
 	}
 
-	if (policy->flags & ~KLP_REPLACE_POLICY_ALL_FLAGS) {
-		pr_err("replace policy '%s' sets unknown flags 0x%x\n",
-		       policy->name, policy->flags & ~KLP_REPLACE_POLICY_ALL_FLAGS);
+	if (policy->params_size &&
+	    policy->params_size < sizeof(struct klp_replace_params)) {
+		pr_err("replace policy '%s': params_size %zu is smaller than struct klp_replace_params\n",
+		       policy->name, policy->params_size);
 		return -EINVAL;
 	}
 
 	return 0;
 }
-EXPORT_SYMBOL_GPL(klp_validate_replace_policy);
 
 /**
  * klp_register_replace_policy() - make a replace policy available
  * @policy:	policy to register; must stay valid until unregistered
  *
  * Called from the init function of the module implementing the policy.
+ * The policy is available to patches enabled from then on.
  *
- * Return: 0, -EINVAL when klp_validate_replace_policy() refuses @policy,
- * or -EEXIST when a policy with the same name is registered.
+ * Return: 0; -EINVAL after a pr_err() when the name is missing, empty or
+ * longer than KLP_REPLACE_POLICY_NAME_MAX - 1 characters, replaces() is
+ * missing or params_size is smaller than struct klp_replace_params; or
+ * -EEXIST when a policy with the same name is registered.
  */
 int klp_register_replace_policy(struct klp_replace_policy *policy)
 {
@@ -138,20 +140,6 @@ void klp_unregister_replace_policy(struct klp_replace_policy *policy)
 }
 EXPORT_SYMBOL_GPL(klp_unregister_replace_policy);
 
-/* Pin a registered policy; NULL when it is not registered or going away. */
-static struct klp_replace_policy *klp_policy_get(struct klp_replace_policy *policy)
-{
-	struct klp_replace_policy *found;
-
-	mutex_lock(&klp_policy_mutex);
-	found = klp_policy_find(policy->name);
-	if (found != policy || !try_module_get(policy->owner))
-		found = NULL;
-	mutex_unlock(&klp_policy_mutex);
-
-	return found;
-}
-
 /**
  * klp_find_get_replace_policy() - look up a replace policy by name
  * @name:	policy name
@@ -160,7 +148,7 @@ static struct klp_replace_policy *klp_policy_get(struct klp_replace_policy *poli
  * klp_put_replace_policy()), or NULL when no such policy is registered
  * or its module is going away.
  */
-struct klp_replace_policy *klp_find_get_replace_policy(const char *name)
+KLP_POLICY_VISIBLE struct klp_replace_policy *klp_find_get_replace_policy(const char *name)
 {
 	struct klp_replace_policy *policy;
 
@@ -172,28 +160,28 @@ struct klp_replace_policy *klp_find_get_replace_policy(const char *name)
 
 	return policy;
 }
-EXPORT_SYMBOL_GPL(klp_find_get_replace_policy);
 
 /**
  * klp_put_replace_policy() - drop a reference taken by a lookup
  * @policy:	policy returned by klp_find_get_replace_policy()
  */
-void klp_put_replace_policy(struct klp_replace_policy *policy)
+KLP_POLICY_VISIBLE void klp_put_replace_policy(struct klp_replace_policy *policy)
 {
 	module_put(policy->owner);
 }
-EXPORT_SYMBOL_GPL(klp_put_replace_policy);
 
 /**
- * klp_patch_replace_policy() - the policy a livepatch is enabled under
- * @patch:	livepatch being enabled or enabled
+ * klp_patch_replace_policy() - the policy deciding for a livepatch
+ * @patch:	livepatch being enabled or enabled, as passed to a callback
  *
- * For policies that decide differently depending on the old patch's
- * policy, e.g. a policy that only replaces patches of its own kind.
+ * For policies that decide differently depending on a patch's policy,
+ * e.g. one that only replaces patches of its own kind: compare the result
+ * with the address of your struct klp_replace_policy.
  *
- * Return: the patch's policy: its @replace_policy or the default.
+ * Return: the policy @patch was enabled under: the one it names in
+ * &klp_patch.replace_policy, or the default policy at that time.
  */
-struct klp_replace_policy *klp_patch_replace_policy(const struct klp_patch *patch)
+const struct klp_replace_policy *klp_patch_replace_policy(const struct klp_patch *patch)
 {
 	return patch->policy;
 }
@@ -224,7 +212,7 @@ static bool klp_same_func(const struct klp_object *obj1, const struct klp_func *
  *
  * Return: true when @patch has a klp_func for the same function.
  */
-VISIBLE_IF_KUNIT bool klp_patch_patches_func(const struct klp_patch *patch,
+KLP_POLICY_VISIBLE bool klp_patch_patches_func(const struct klp_patch *patch,
 					     const struct klp_object *obj,
 					     const struct klp_func *func)
 {
@@ -364,7 +352,7 @@ static bool klp_is_replaced(const struct klp_patch *old_patch)
  * Return: 0, or -EINVAL after a pr_err() naming both patches and the
  * function.
  */
-VISIBLE_IF_KUNIT int klp_check_consistency(const struct klp_patch *patch,
+KLP_POLICY_VISIBLE int klp_check_consistency(const struct klp_patch *patch,
 					   struct list_head *patches)
 {
 	struct klp_patch *old_patch, *kept_patch;
@@ -398,19 +386,24 @@ VISIBLE_IF_KUNIT int klp_check_consistency(const struct klp_patch *patch,
 }
 
 /**
- * klp_decide_replaced() - ask @patch's policy about every enabled patch
+ * klp_decide_replaced() - ask the policies about every enabled patch
  * @patch:	livepatch being enabled, with its policy pinned
  * @patches:	the enabled livepatches
+ *
+ * For each enabled patch O, @patch's policy may refuse @patch and decides
+ * whether @patch replaces O; when O is kept and uses another policy, O's
+ * policy may refuse @patch too, so that a policy's promises to its own
+ * patches hold against patches of every policy loaded after them.
  *
  * Fills @patch->replaced_list. On error it is left for
  * klp_release_replaced() to empty.
  *
- * Return: 0 or the error of the policy's check().
+ * Return: 0 or the error of a policy's check().
  */
-VISIBLE_IF_KUNIT int klp_decide_replaced(struct klp_patch *patch,
-					 struct list_head *patches)
+KLP_POLICY_VISIBLE int klp_decide_replaced(struct klp_patch *patch,
+					   struct list_head *patches)
 {
-	struct klp_replace_policy *policy = patch->policy;
+	struct klp_replace_policy *policy = patch->policy, *old_policy;
 	struct klp_patch *old_patch;
 	int ret;
 
@@ -424,8 +417,17 @@ VISIBLE_IF_KUNIT int klp_decide_replaced(struct klp_patch *patch,
 				return ret;
 		}
 
-		if (policy->replaces(patch, old_patch))
+		if (policy->replaces(patch, old_patch)) {
 			list_add_tail(&old_patch->replaced_node, &patch->replaced_list);
+			continue;
+		}
+
+		old_policy = old_patch->policy;
+		if (old_policy != policy && old_policy->check) {
+			ret = old_policy->check(patch, old_patch);
+			if (ret)
+				return ret;
+		}
 	}
 
 	return 0;
@@ -435,10 +437,12 @@ VISIBLE_IF_KUNIT int klp_decide_replaced(struct klp_patch *patch,
  * klp_release_replaced() - forget which patches @patch replaces
  * @patch:	livepatch whose replaced_list to empty
  *
- * Used when its transition was reversed, when enabling it failed, and
- * before it is freed. Must be called under klp_mutex.
+ * Called by klp_policy_unlink() when enabling @patch failed and when
+ * @patch is freed, which is also how a reversed transition ends: the
+ * patches it would have replaced stay enabled and untouched. Must be
+ * called under klp_mutex.
  */
-VISIBLE_IF_KUNIT void klp_release_replaced(struct klp_patch *patch)
+KLP_POLICY_VISIBLE void klp_release_replaced(struct klp_patch *patch)
 {
 	struct klp_patch *old_patch, *tmp_patch;
 
@@ -447,21 +451,136 @@ VISIBLE_IF_KUNIT void klp_release_replaced(struct klp_patch *patch)
 }
 
 /**
+ * klp_policy_replaces() - does a patch being enabled replace an enabled one?
+ * @patch:	livepatch being enabled, with its policy pinned
+ * @old_patch:	enabled livepatch
+ *
+ * The policy's answer, which klp_decide_replaced() also records in
+ * @patch's replaced_list; asked again for the state check, which upstream
+ * runs even while another transition keeps the decision from being made.
+ *
+ * Return: true when @patch replaces @old_patch.
+ */
+bool klp_policy_replaces(const struct klp_patch *patch,
+			 const struct klp_patch *old_patch)
+{
+	return patch->policy->replaces(patch, old_patch);
+}
+
+/*
+ * Pin the policy @patch names, or the default. The name comes from the
+ * patch module: checked before anything compares it.
+ */
+static int klp_policy_pin(struct klp_patch *patch)
+{
+	const char *name = patch->replace_policy;
+	struct klp_replace_policy *policy;
+
+	if (!name) {
+		if (!try_module_get(klp_default_policy->owner))
+			return -ENOENT;
+		patch->policy = klp_default_policy;
+		return 0;
+	}
+
+	if (!klp_policy_name_valid(name)) {
+		pr_err("patch '%s': replace policy name '%.*s' is not valid: 1 to %d characters\n",
+		       patch->mod->name, KLP_REPLACE_POLICY_NAME_MAX - 1, name,
+		       KLP_REPLACE_POLICY_NAME_MAX - 1);
+		return -EINVAL;
+	}
+
+	policy = klp_find_get_replace_policy(name);
+	if (!policy) {
+		pr_err("patch '%s': replace policy '%s' is not registered\n",
+		       patch->mod->name, name);
+		return -ENOENT;
+	}
+	patch->policy = policy;
+
+	return 0;
+}
+
+/* The core, not the policy, tells whose parameters a patch passes. */
+static int klp_policy_check_params(const struct klp_patch *patch)
+{
+	const struct klp_replace_params *params = patch->replace_params;
+	const struct klp_replace_policy *policy = patch->policy;
+	const char *name = patch->mod->name;
+
+	if (!params) {
+		if (!policy->params_size)
+			return 0;
+		pr_err("patch '%s': replace policy '%s' needs replace_params\n",
+		       name, policy->name);
+		return -EINVAL;
+	}
+
+	if (!policy->params_size) {
+		pr_err("patch '%s': replace policy '%s' takes no replace_params\n",
+		       name, policy->name);
+		return -EINVAL;
+	}
+
+	if (!params->policy ||
+	    strncmp(params->policy, policy->name, KLP_REPLACE_POLICY_NAME_MAX)) {
+		pr_err("patch '%s': replace_params are for policy '%.*s', not '%s'\n",
+		       name, KLP_REPLACE_POLICY_NAME_MAX - 1,
+		       params->policy ?: "(null)", policy->name);
+		return -EINVAL;
+	}
+
+	if (params->size != policy->params_size) {
+		pr_err("patch '%s': replace_params of policy '%s' have size %zu, not %zu\n",
+		       name, policy->name, params->size, policy->params_size);
+		return -EINVAL;
+	}
+
+	return 0;
+}
+
+/**
+ * klp_policy_request() - load the module of the policy a patch names
+ * @patch:	livepatch about to be enabled
+ *
+ * Called before klp_mutex is taken: modprobe may run for a while, and the
+ * module it loads registers its policy. Invalid names and names that stay
+ * unregistered are refused later, by klp_policy_prepare().
+ */
+void klp_policy_request(const struct klp_patch *patch)
+{
+	const char *name = patch->replace_policy;
+	bool registered;
+
+	if (!klp_policy_name_valid(name))
+		return;
+
+	mutex_lock(&klp_policy_mutex);
+	registered = klp_policy_find(name);
+	mutex_unlock(&klp_policy_mutex);
+
+	if (!registered)
+		request_module("klp-replace-policy-%s", name);
+}
+
+/**
  * klp_policy_prepare() - decide what a patch being enabled replaces
  * @patch:	livepatch being enabled, not initialized yet
  *
- * Pins the patch's policy, validates its parameters, lets it decide and
- * refuse, and enforces the state and consistency rules on the result.
- * Must be called under klp_mutex. On error nothing is left allocated,
- * pinned or linked.
+ * Pins the patch's policy, checks its parameters, lets the policies
+ * decide and refuse, and enforces the state and consistency rules on the
+ * result. While another transition runs, only what upstream checks before
+ * refusing with -EBUSY is checked (the parameters and the states) and
+ * nothing is decided: __klp_enable_patch() then returns -EBUSY. Must be
+ * called under klp_mutex. On error nothing is left pinned or linked.
  *
- * Return: 0, -EBUSY while another transition is in progress, -ENOENT
- * when the patch's policy is not registered, or -EINVAL when the patch
- * is refused.
+ * Return: 0, -ENOENT when the patch's policy is not registered, or
+ * -EINVAL when the patch is refused.
  */
 int klp_policy_prepare(struct klp_patch *patch)
 {
 	struct klp_replace_policy *policy;
+	bool busy = klp_transition_patch;
 	int ret;
 
 	lockdep_assert_held(&klp_mutex);
@@ -470,17 +589,14 @@ int klp_policy_prepare(struct klp_patch *patch)
 	INIT_LIST_HEAD(&patch->replaced_node);
 	patch->policy = NULL;
 
-	/* Only one replaced_list may exist at a time. */
-	if (klp_transition_patch)
-		return -EBUSY;
+	ret = klp_policy_pin(patch);
+	if (ret)
+		return ret;
+	policy = patch->policy;
 
-	policy = patch->replace_policy ?: klp_default_policy;
-	if (!klp_policy_get(policy)) {
-		pr_err("patch '%s': replace policy '%s' is not registered\n",
-		       patch->mod->name, policy->name ? policy->name : "(null)");
-		return -ENOENT;
-	}
-	patch->policy = policy;
+	ret = klp_policy_check_params(patch);
+	if (ret)
+		goto err;
 
 	if (policy->validate) {
 		ret = policy->validate(patch);
@@ -488,9 +604,12 @@ int klp_policy_prepare(struct klp_patch *patch)
 			goto err;
 	}
 
-	ret = klp_decide_replaced(patch, &klp_patches);
-	if (ret)
-		goto err;
+	/* Only one replaced_list may exist at a time. */
+	if (!busy) {
+		ret = klp_decide_replaced(patch, &klp_patches);
+		if (ret)
+			goto err;
+	}
 
 	if (!klp_is_patch_compatible(patch)) {
 		pr_err("Livepatch patch (%s) is not compatible with the already installed livepatches.\n",
@@ -499,9 +618,11 @@ int klp_policy_prepare(struct klp_patch *patch)
 		goto err;
 	}
 
-	ret = klp_check_consistency(patch, &klp_patches);
-	if (ret)
-		goto err;
+	if (!busy) {
+		ret = klp_check_consistency(patch, &klp_patches);
+		if (ret)
+			goto err;
+	}
 
 	return 0;
 err:
@@ -535,19 +656,26 @@ void klp_policy_put(struct klp_patch *patch)
 	}
 }
 
+/**
+ * klp_policy_add_files() - the policy's files in the patch's sysfs directory
+ * @patch:	livepatch whose kobject was just added
+ *
+ * They go with the directory; the policy's module outlives it.
+ *
+ * Return: 0 or the error of sysfs_create_group().
+ */
+int klp_policy_add_files(struct klp_patch *patch)
+{
+	if (!patch->policy->patch_attrs)
+		return 0;
+
+	return sysfs_create_group(&patch->kobj, patch->policy->patch_attrs);
+}
+
 /* /sys/kernel/livepatch/<patch>/replace_policy */
 ssize_t klp_policy_name_show(const struct klp_patch *patch, char *buf)
 {
 	return sysfs_emit(buf, "%s\n", patch->policy->name);
-}
-
-/* /sys/kernel/livepatch/<patch>/replace_params */
-ssize_t klp_policy_params_show(const struct klp_patch *patch, char *buf)
-{
-	if (!patch->policy->show)
-		return sysfs_emit(buf, "\n");
-
-	return patch->policy->show(patch, buf);
 }
 
 /* /sys/module/livepatch/parameters/available_replace_policies */

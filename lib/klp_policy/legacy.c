@@ -15,8 +15,9 @@
 
 #include <linux/init.h>
 #include <linux/livepatch.h>
+#include <linux/livepatch_policy.h>
 #include <linux/module.h>
-#include <linux/sysfs.h>
+#include "policy.h"
 
 static bool klp_legacy_replaces(const struct klp_patch *new_patch,
 				const struct klp_patch *old_patch)
@@ -36,19 +37,12 @@ static int klp_legacy_validate(const struct klp_patch *patch)
 	return 0;
 }
 
-static int klp_legacy_show(const struct klp_patch *patch, char *buf)
-{
-	return sysfs_emit(buf, "replace=%d\n", patch->replace);
-}
-
 struct klp_replace_policy klp_legacy_policy = {
 	.name		= "legacy",
 	.owner		= THIS_MODULE,
 	.replaces	= klp_legacy_replaces,
 	.validate	= klp_legacy_validate,
-	.show		= klp_legacy_show,
 };
-EXPORT_SYMBOL_GPL(klp_legacy_policy);
 
 static int __init klp_legacy_policy_init(void)
 {

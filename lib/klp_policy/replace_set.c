@@ -21,9 +21,12 @@
 
 #include <linux/kernel.h>
 #include <linux/livepatch.h>
+#include <linux/livepatch_policy.h>
 #include <linux/module.h>
 #include <linux/sysfs.h>
 #include "scope.h"
+
+static struct klp_replace_policy klp_replace_set_policy;
 
 static bool klp_is_replace_set_patch(const struct klp_patch *patch)
 {
@@ -88,26 +91,37 @@ static int klp_replace_set_validate(const struct klp_patch *patch)
 				  "replace_tag", patch->replace_tag);
 }
 
-static int klp_replace_set_show(const struct klp_patch *patch, char *buf)
+/* /sys/kernel/livepatch/<patch>/replace_set: the set, or "private" */
+static ssize_t replace_set_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
 {
+	const struct klp_patch *patch = klp_patch_from_kobj(kobj);
 	unsigned int set;
 
-	if (patch->replace_policy)
-		return sysfs_emit(buf, "replace_set=%u\n", patch->replace_set);
 	if (klp_replace_set_of(patch, &set))
-		return sysfs_emit(buf, "replace_set=%u replace=1\n", set);
-	return sysfs_emit(buf, "replace_set=private replace=0\n");
+		return sysfs_emit(buf, "%u\n", set);
+	return sysfs_emit(buf, "private\n");
 }
 
-struct klp_replace_policy klp_replace_set_policy = {
+static struct kobj_attribute replace_set_kobj_attr = __ATTR_RO(replace_set);
+
+static struct attribute *klp_replace_set_attrs[] = {
+	&replace_set_kobj_attr.attr,
+	NULL
+};
+
+static const struct attribute_group klp_replace_set_group = {
+	.attrs = klp_replace_set_attrs,
+};
+
+static struct klp_replace_policy klp_replace_set_policy = {
 	.name		= "replace_set",
 	.owner		= THIS_MODULE,
 	.replaces	= klp_replace_set_replaces,
 	.validate	= klp_replace_set_validate,
 	.check		= klp_replace_set_check,
-	.show		= klp_replace_set_show,
+	.patch_attrs	= &klp_replace_set_group,
 };
-EXPORT_SYMBOL_GPL(klp_replace_set_policy);
 
 static int __init klp_replace_set_init(void)
 {
@@ -121,5 +135,6 @@ static void __exit klp_replace_set_exit(void)
 
 module_init(klp_replace_set_init);
 module_exit(klp_replace_set_exit);
+MODULE_ALIAS_KLP_REPLACE_POLICY("replace_set");
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Livepatch replace policy: replace the patch of the same replace set");

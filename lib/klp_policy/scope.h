@@ -11,6 +11,7 @@
 #define _KLP_POLICY_SCOPE_H
 
 #include <linux/livepatch.h>
+#include <linux/livepatch_policy.h>
 #include <linux/printk.h>
 
 #define KLP_SCOPE_DESC_MAX	40
@@ -26,8 +27,8 @@
  * A patch that selects the policy must not also set .replace (which only
  * patches that name no policy use, see the policy's legacy mapping); a
  * patch that names no policy must not set the policy's parameter, as
- * nothing selected it. Nobody reads replace_data or the other policy's
- * parameter. Each case is a mistake in the patch, refused loudly.
+ * nothing selected it. Nobody reads the other policy's parameter. Each
+ * case is a mistake in the patch, refused loudly.
  *
  * Return: 0 or -EINVAL after a pr_err() naming the patch.
  */
@@ -39,7 +40,7 @@ static inline int klp_scope_validate(const struct klp_patch *patch,
 
 	if (patch->replace_policy && patch->replace) {
 		pr_err("patch '%s' selects replace policy '%s' and sets .replace: %s decides what it replaces, drop .replace\n",
-		       name, patch->replace_policy->name, param);
+		       name, patch->replace_policy, param);
 		return -EINVAL;
 	}
 	if (!patch->replace_policy && value) {
@@ -52,12 +53,6 @@ static inline int klp_scope_validate(const struct klp_patch *patch,
 		       name, other, other_value, klp_patch_replace_policy(patch)->name);
 		return -EINVAL;
 	}
-	if (patch->replace_data) {
-		pr_err("patch '%s' sets replace_data, which policy '%s' does not read\n",
-		       name, klp_patch_replace_policy(patch)->name);
-		return -EINVAL;
-	}
-
 	return 0;
 }
 

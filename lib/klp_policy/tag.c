@@ -22,9 +22,12 @@
 
 #include <linux/kernel.h>
 #include <linux/livepatch.h>
+#include <linux/livepatch_policy.h>
 #include <linux/module.h>
 #include <linux/sysfs.h>
 #include "scope.h"
+
+static struct klp_replace_policy klp_tag_policy;
 
 static bool klp_is_tag_patch(const struct klp_patch *patch)
 {
@@ -44,7 +47,8 @@ static bool klp_tag_replaces(const struct klp_patch *new_patch,
 {
 	unsigned int tag = klp_tag_of(new_patch);
 
-	if (!tag || !klp_is_tag_patch(old_patch))
+	/* Asked as the kept patch's policy, @new_patch may have no tag. */
+	if (!tag || !klp_is_tag_patch(new_patch) || !klp_is_tag_patch(old_patch))
 		return false;
 
 	return klp_tag_of(old_patch) == tag || klp_tag_of(old_patch) == 0;
@@ -65,7 +69,7 @@ static int klp_tag_check(const struct klp_patch *new_patch,
 	char new_desc[KLP_SCOPE_DESC_MAX], old_desc[KLP_SCOPE_DESC_MAX];
 	bool same_tag;
 
-	same_tag = klp_is_tag_patch(old_patch) &&
+	same_tag = klp_is_tag_patch(new_patch) && klp_is_tag_patch(old_patch) &&
 		   klp_tag_of(old_patch) == klp_tag_of(new_patch);
 	klp_tag_desc(new_patch, new_desc);
 	klp_tag_desc(old_patch, old_desc);
@@ -82,23 +86,32 @@ static int klp_tag_validate(const struct klp_patch *patch)
 				  "replace_set", patch->replace_set);
 }
 
-static int klp_tag_show(const struct klp_patch *patch, char *buf)
+/* /sys/kernel/livepatch/<patch>/replace_tag */
+static ssize_t replace_tag_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
 {
-	if (patch->replace_policy)
-		return sysfs_emit(buf, "replace_tag=%u\n", patch->replace_tag);
-	return sysfs_emit(buf, "replace_tag=%u replace=%d\n",
-			  klp_tag_of(patch), patch->replace);
+	return sysfs_emit(buf, "%u\n", klp_tag_of(klp_patch_from_kobj(kobj)));
 }
 
-struct klp_replace_policy klp_tag_policy = {
+static struct kobj_attribute replace_tag_kobj_attr = __ATTR_RO(replace_tag);
+
+static struct attribute *klp_tag_attrs[] = {
+	&replace_tag_kobj_attr.attr,
+	NULL
+};
+
+static const struct attribute_group klp_tag_group = {
+	.attrs = klp_tag_attrs,
+};
+
+static struct klp_replace_policy klp_tag_policy = {
 	.name		= "tag",
 	.owner		= THIS_MODULE,
 	.replaces	= klp_tag_replaces,
 	.validate	= klp_tag_validate,
 	.check		= klp_tag_check,
-	.show		= klp_tag_show,
+	.patch_attrs	= &klp_tag_group,
 };
-EXPORT_SYMBOL_GPL(klp_tag_policy);
 
 static int __init klp_tag_init(void)
 {
@@ -112,5 +125,6 @@ static void __exit klp_tag_exit(void)
 
 module_init(klp_tag_init);
 module_exit(klp_tag_exit);
+MODULE_ALIAS_KLP_REPLACE_POLICY("tag");
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Livepatch replace policy: replace the patches of the same tag");

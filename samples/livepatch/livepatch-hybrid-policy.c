@@ -2,64 +2,129 @@
 /*
  * livepatch-hybrid-policy.c - a replace policy plugin, as a sample
  *
- * Reproduces the "hybrid mode" that was proposed and rejected upstream: a
- * replacing livepatch (.replace = true) replaces only the enabled
- * livepatches of this policy that are marked replaceable, and keeps the
- * others. A livepatch marks itself replaceable by pointing
- * .replace_data at a bool that is true:
+ * The "hybrid" policy reproduces the hybrid mode that was proposed and
+ * rejected upstream: a livepatch with .replace = true replaces only the
+ * enabled livepatches of this policy that are marked replaceable, and
+ * keeps every other one. A livepatch selects the policy by name and
+ * passes its parameters (livepatch-hybrid-policy.h):
  *
- *	static const bool replaceable = true;
+ *	static const struct klp_hybrid_params params = KLP_HYBRID_PARAMS(true);
+ *
  *	static struct klp_patch patch = {
- *		...
- *		.replace_data = &replaceable,
+ *		.mod = THIS_MODULE,
+ *		.objs = objs,
+ *		.replace = true,
+ *		.replace_policy = KLP_HYBRID_POLICY,
+ *		.replace_params = &params.hdr,
  *	};
  *
- * and selects the policy at init time, without linking against this
- * module:
+ * The patch module does not link against this one. When the policy is
+ * not registered, klp_enable_patch() loads this module by its alias
+ * (MODULE_ALIAS_KLP_REPLACE_POLICY() below, found through modules.dep
+ * once it is installed); when that fails too, klp_enable_patch() fails
+ * with -ENOENT and the patch is not loaded: it never falls back to
+ * another policy. livepatch-hybrid-patch.c is such a patch:
  *
- *	patch.replace_policy = klp_find_get_replace_policy("hybrid");
- *	ret = klp_enable_patch(&patch);	(takes its own reference)
- *	klp_put_replace_policy(patch.replace_policy);
+ * $ insmod livepatch-hybrid-patch.ko replaceable=1   (loads this module)
+ * $ cat /sys/kernel/livepatch/livepatch_hybrid_patch/replace_policy
+ * hybrid
+ * $ cat /sys/kernel/livepatch/livepatch_hybrid_patch/hybrid_replaceable
+ * 1
  *
- * The rule alone breaks the consistency model (Petr Mladek's lp1/lp2/lp3
- * example); the livepatch core refuses such loads whatever policy asked
- * for them, which is what this sample demonstrates.
+ * Every patch of this policy must pass parameters (params_size below);
+ * one that passes none, or parameters of another policy, is refused by
+ * the livepatch core before the policy sees it.
+ *
+ * The rule alone breaks the consistency model. Take Petr Mladek's
+ * example: lp1 (not replaceable) patches funcA, lp2 (replaceable)
+ * patches funcA and funcB, and lp3 (.replace = true) patches funcB only.
+ * The policy says lp3 replaces lp2 and keeps lp1: at the end of lp3's
+ * transition funcA would switch from lp2's code to lp1's with no task
+ * transitioned. The livepatch core refuses such a load whatever policy
+ * asks for it, with one line (wrapped here):
+ *
+ * livepatch: patch 'lp3' replaces 'lp2' but keeps 'lp1', which also
+ *	patches vmlinux:funcA,1: that function would switch to 'lp1'
+ *	without a transition
+ *
+ * and klp_enable_patch() of lp3 fails with -EINVAL, changing nothing.
  */
 
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+/* Refusals read like the livepatch core's. */
+#define pr_fmt(fmt) "livepatch: " fmt
 
 #include <linux/livepatch.h>
+#include <linux/livepatch_policy.h>
 #include <linux/module.h>
 #include <linux/sysfs.h>
 
+#include "livepatch-hybrid-policy.h"
+
 static struct klp_replace_policy hybrid_policy;
 
-static bool hybrid_replaceable(const struct klp_patch *patch)
+/* Only for a patch of this policy: the core checked its parameters. */
+static const struct klp_hybrid_params *hybrid_params(const struct klp_patch *patch)
 {
-	const bool *replaceable = patch->replace_data;
-
-	return replaceable && *replaceable;
+	return klp_replace_params(patch, struct klp_hybrid_params, hdr);
 }
 
+static bool hybrid_is_ours(const struct klp_patch *patch)
+{
+	return klp_patch_replace_policy(patch) == &hybrid_policy;
+}
+
+/* Asked only of the new patch's policy, i.e. @new_patch is ours. */
 static bool hybrid_replaces(const struct klp_patch *new_patch,
 			    const struct klp_patch *old_patch)
 {
-	return new_patch->replace &&
-	       klp_patch_replace_policy(old_patch) == &hybrid_policy &&
-	       hybrid_replaceable(old_patch);
+	return new_patch->replace && hybrid_is_ours(old_patch) &&
+	       hybrid_params(old_patch)->replaceable;
 }
 
-static int hybrid_show(const struct klp_patch *patch, char *buf)
+/*
+ * Asked of the new patch's policy for every enabled patch, and of this
+ * policy for each enabled hybrid patch that a patch of another policy
+ * keeps. The hybrid rule protects nothing: patches stack as legacy
+ * non-replacing ones do. It only names the state a replacing patch
+ * lacks (the core would refuse that patch anyway, less precisely).
+ */
+static int hybrid_check(const struct klp_patch *new_patch,
+			const struct klp_patch *old_patch)
 {
-	return sysfs_emit(buf, "replace=%d replaceable=%d\n",
-			  patch->replace, hybrid_replaceable(patch));
+	if (hybrid_is_ours(new_patch) && hybrid_replaces(new_patch, old_patch))
+		return klp_check_replaced_states(new_patch, old_patch);
+
+	return 0;
 }
+
+/* /sys/kernel/livepatch/<patch>/hybrid_replaceable */
+static ssize_t hybrid_replaceable_show(struct kobject *kobj,
+				       struct kobj_attribute *attr, char *buf)
+{
+	const struct klp_patch *patch = klp_patch_from_kobj(kobj);
+
+	return sysfs_emit(buf, "%d\n", hybrid_params(patch)->replaceable);
+}
+
+static struct kobj_attribute hybrid_replaceable_attr =
+	__ATTR_RO(hybrid_replaceable);
+
+static struct attribute *hybrid_attrs[] = {
+	&hybrid_replaceable_attr.attr,
+	NULL
+};
+
+static const struct attribute_group hybrid_attr_group = {
+	.attrs = hybrid_attrs,
+};
 
 static struct klp_replace_policy hybrid_policy = {
-	.name		= "hybrid",
+	.name		= KLP_HYBRID_POLICY,
 	.owner		= THIS_MODULE,
+	.params_size	= sizeof(struct klp_hybrid_params),
 	.replaces	= hybrid_replaces,
-	.show		= hybrid_show,
+	.check		= hybrid_check,
+	.patch_attrs	= &hybrid_attr_group,
 };
 
 static int __init hybrid_policy_init(void)
@@ -76,3 +141,4 @@ module_init(hybrid_policy_init);
 module_exit(hybrid_policy_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Sample livepatch replace policy: the rejected hybrid mode");
+MODULE_ALIAS_KLP_REPLACE_POLICY("hybrid");

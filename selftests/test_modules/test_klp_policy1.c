@@ -7,21 +7,47 @@
 #include <linux/kernel.h>
 #include <linux/livepatch.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
 #include <linux/delay.h>
 #include <linux/workqueue.h>
 
 /*
- * A livepatch whose replace policy, .replace flag, replace_data and
+ * A livepatch whose replace policy, .replace flag, policy parameters and
  * patched functions are chosen at load time, so that one source serves
- * every scenario of test-replace-policy.sh (test_klp_policy2.c and
- * test_klp_policy3.c include this file to get other module names).
- * Each new function says which module it comes from, so /proc/cmdline
- * and /proc/version show which implementation runs.
+ * every scenario of test-replace-policy.sh and test-scoped-replace.sh
+ * (test_klp_policy2.c to test_klp_policy6.c include this file to get
+ * other module names). Each new function says which module it comes
+ * from, so /proc/cmdline and /proc/version show which implementation
+ * runs.
  */
 
-static char *policy = "";
+/*
+ * The parameters of the sample "hybrid" policy, with the layout of
+ * struct klp_hybrid_params in samples/livepatch/livepatch-hybrid-policy.h
+ * (the policy checks their size), defined here so that the test modules
+ * build without the samples' sources.
+ */
+struct test_klp_hybrid_params {
+	struct klp_replace_params hdr;
+	bool replaceable;
+};
+
+static struct test_klp_hybrid_params hybrid_params = {
+	.hdr = KLP_REPLACE_PARAMS("hybrid", struct test_klp_hybrid_params),
+};
+
+/* Unset (NULL): the default policy; "policy=" passes an empty name. */
+static char *policy;
 module_param(policy, charp, 0400);
-MODULE_PARM_DESC(policy, "replace policy name (default: the default policy)");
+MODULE_PARM_DESC(policy, "replace policy name (default: none, i.e. the default policy)");
+
+static char *params;
+module_param(params, charp, 0400);
+MODULE_PARM_DESC(params, "policy named by the hybrid replace_params passed, \"none\": none (default: hybrid's when policy is hybrid)");
+
+static uint params_size;
+module_param(params_size, uint, 0400);
+MODULE_PARM_DESC(params_size, "size in the header of the hybrid replace_params (default: 0, their size)");
 
 static bool replace;
 module_param(replace, bool, 0400);
@@ -29,7 +55,7 @@ MODULE_PARM_DESC(replace, "legacy .replace flag (default: false)");
 
 static bool replaceable;
 module_param(replaceable, bool, 0400);
-MODULE_PARM_DESC(replaceable, "replace_data of the hybrid sample policy (default: false)");
+MODULE_PARM_DESC(replaceable, "replaceable in the hybrid replace_params (default: false)");
 
 static bool funca = true;
 module_param(funca, bool, 0400);
@@ -106,8 +132,7 @@ static struct klp_patch patch = {
 
 static int test_klp_policy_init(void)
 {
-	struct klp_replace_policy *p = NULL;
-	int nr_funcs = 0, nr_objs = 0, ret;
+	int nr_funcs = 0, nr_objs = 0;
 
 	if (funca)
 		vmlinux_funcs[nr_funcs++] = (struct klp_func) {
@@ -127,30 +152,33 @@ static int test_klp_policy_init(void)
 			.funcs = busymod_funcs,
 		};
 
-	if (policy[0]) {
-		p = klp_find_get_replace_policy(policy);
-		if (!p) {
-			pr_err("replace policy '%s' is not registered\n", policy);
-			return -ENOENT;
-		}
-	}
-
-	/* No policy (NULL) selects the default one, which reads .replace. */
-	patch.replace_policy = p;
+	/*
+	 * No policy (NULL) selects the default one, which reads .replace.
+	 * klp_enable_patch() loads a named policy's module when it is not
+	 * registered, and pins it for as long as the patch lives.
+	 */
+	patch.replace_policy = policy;
 	patch.replace = replace;
 	patch.replace_set = replace_set;
 	patch.replace_tag = replace_tag;
-	if (replaceable)
-		patch.replace_data = &replaceable;
+
+	hybrid_params.replaceable = replaceable;
+	if (params_size)
+		hybrid_params.hdr.size = params_size;
+	if (params) {
+		/* Parameters the core must refuse, e.g. another policy's. */
+		if (strcmp(params, "none")) {
+			hybrid_params.hdr.policy = params;
+			patch.replace_params = &hybrid_params.hdr;
+		}
+	} else if (policy && !strcmp(policy, "hybrid")) {
+		patch.replace_params = &hybrid_params.hdr;
+	}
+
 	states[0].id = state_id;
 	states[0].version = state_version;
 
-	/* klp_enable_patch() pins the policy for as long as the patch lives. */
-	ret = klp_enable_patch(&patch);
-	if (p)
-		klp_put_replace_policy(p);
-
-	return ret;
+	return klp_enable_patch(&patch);
 }
 
 static void test_klp_policy_exit(void)

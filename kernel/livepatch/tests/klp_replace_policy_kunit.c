@@ -8,10 +8,12 @@
 
 #include <kunit/test.h>
 #include <linux/livepatch.h>
+#include <linux/livepatch_policy.h>
 #include <linux/module.h>
 #include <linux/string.h>
 #include "../core.h"
 #include "../policy.h"
+#include "../transition.h"
 
 #define TP_OBJS		3
 #define TP_FUNCS	4
@@ -106,20 +108,28 @@ static size_t tp_count_replaced(const struct klp_patch *patch)
 
 /*
  * "hybrid": the rejected "replaceable" rule from the seeds. A replacing
- * patch replaces only patches whose replace_data marks them replaceable.
+ * patch replaces only patches whose parameters mark them replaceable.
  */
+struct tp_hybrid_params {
+	struct klp_replace_params hdr;
+	bool replaceable;
+};
+
 static bool hybrid_replaces(const struct klp_patch *new_patch,
 			    const struct klp_patch *old_patch)
 {
-	const bool *replaceable = old_patch->replace_data;
-
-	return new_patch->replace && replaceable && *replaceable;
+	return new_patch->replace && old_patch->replace_params &&
+	       klp_replace_params(old_patch, struct tp_hybrid_params, hdr)->replaceable;
 }
 
-static const bool tp_replaceable = true;
+static const struct tp_hybrid_params tp_replaceable = {
+	.hdr = KLP_REPLACE_PARAMS("kunit-hybrid", struct tp_hybrid_params),
+	.replaceable = true,
+};
 
 static struct klp_replace_policy hybrid_policy = {
 	.name = "kunit-hybrid",
+	.params_size = sizeof(struct tp_hybrid_params),
 	.replaces = hybrid_replaces,
 };
 
@@ -218,13 +228,13 @@ static void klp_policy_test_register_long_name(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, klp_find_get_replace_policy("kunit-name-too-long"));
 }
 
-static void klp_policy_test_register_unknown_flags(struct kunit *test)
+static void klp_policy_test_register_small_params(struct kunit *test)
 {
-	struct klp_replace_policy *policy = fake_policy(test, "kunit-flags");
+	struct klp_replace_policy *policy = fake_policy(test, "kunit-params");
 
-	policy->flags = ~KLP_REPLACE_POLICY_ALL_FLAGS;
-	KUNIT_EXPECT_EQ(test, klp_validate_replace_policy(policy), -EINVAL);
+	policy->params_size = sizeof(struct klp_replace_params) - 1;
 	KUNIT_EXPECT_EQ(test, klp_register_replace_policy(policy), -EINVAL);
+	KUNIT_EXPECT_NULL(test, klp_find_get_replace_policy("kunit-params"));
 }
 
 static void klp_policy_test_find_unknown(struct kunit *test)
@@ -421,7 +431,7 @@ static void lp123(struct kunit *test, struct list_head *patches,
 	lp1 = tp_new(test, "lp1", &hybrid_policy, false);
 	tp_func(test, lp1, func_a_obj, "funcA", 0);
 	lp2 = tp_new(test, "lp2", &hybrid_policy, false);
-	lp2->replace_data = &tp_replaceable;
+	lp2->replace_params = &tp_replaceable.hdr;
 	tp_func(test, lp2, NULL, "funcA", 0);
 	tp_func(test, lp2, NULL, "funcB", 0);
 	tp_enable(patches, lp1);
@@ -475,7 +485,7 @@ static void klp_policy_test_consistency_module_object(struct kunit *test)
 	kept = tp_new(test, "kept", &hybrid_policy, false);
 	tp_func(test, kept, "test_mod", "mod_func", 0);
 	old = tp_new(test, "old", &hybrid_policy, false);
-	old->replace_data = &tp_replaceable;
+	old->replace_params = &tp_replaceable.hdr;
 	tp_func(test, old, "test_mod", "mod_func", 1);
 	tp_enable(&patches, kept);
 	tp_enable(&patches, old);
@@ -534,7 +544,7 @@ static void klp_policy_test_consistency_sympos(struct kunit *test)
 	kept = tp_new(test, "kept", &hybrid_policy, false);
 	tp_func(test, kept, NULL, "dup", 2);
 	old = tp_new(test, "old", &hybrid_policy, false);
-	old->replace_data = &tp_replaceable;
+	old->replace_params = &tp_replaceable.hdr;
 	tp_func(test, old, NULL, "dup", 1);
 	tp_enable(&patches, kept);
 	tp_enable(&patches, old);
@@ -582,26 +592,67 @@ static void klp_policy_test_prepare_default(struct kunit *test)
 
 	tp_func(test, n, NULL, "funcA", 0);
 
-	/* No livepatch is enabled in a KUnit kernel: nothing to replace. */
+	/*
+	 * Whatever default the kernel was built or booted with. No livepatch
+	 * is enabled in a KUnit kernel: nothing to replace.
+	 */
 	KUNIT_ASSERT_EQ(test, tp_prepare(n), 0);
-	KUNIT_EXPECT_PTR_EQ(test, n->policy, &klp_legacy_policy);
-	KUNIT_EXPECT_PTR_EQ(test, klp_patch_replace_policy(n), &klp_legacy_policy);
+	KUNIT_EXPECT_PTR_EQ(test, n->policy, klp_default_policy);
+	KUNIT_EXPECT_PTR_EQ(test, klp_patch_replace_policy(n), klp_default_policy);
 	KUNIT_EXPECT_EQ(test, tp_count_replaced(n), 0);
 	tp_unprepare(n);
 	KUNIT_EXPECT_NULL(test, n->policy);
 }
 
+static void klp_policy_test_prepare_by_name(struct kunit *test)
+{
+	struct klp_replace_policy *policy = fake_policy(test, "kunit-named");
+	struct klp_patch *n = tp_new(test, "n", NULL, false);
+
+	fake_register(test, policy);
+	tp_func(test, n, NULL, "funcA", 0);
+	n->replace_policy = "kunit-named";
+
+	KUNIT_ASSERT_EQ(test, tp_prepare(n), 0);
+	KUNIT_EXPECT_PTR_EQ(test, n->policy, policy);
+	tp_unprepare(n);
+}
+
 static void klp_policy_test_prepare_unregistered(struct kunit *test)
 {
-	struct klp_replace_policy *policy = fake_policy(test, "kunit-gone");
 	struct klp_patch *n = tp_new(test, "n", NULL, false);
 
 	tp_func(test, n, NULL, "funcA", 0);
-	n->replace_policy = policy;
+	n->replace_policy = "kunit-gone";
 
 	KUNIT_EXPECT_EQ(test, tp_prepare(n), -ENOENT);
 	KUNIT_EXPECT_NULL(test, n->policy);
 	KUNIT_EXPECT_TRUE(test, list_empty(&n->replaced_list));
+}
+
+/* v1 crashed on a policy without a name: names are checked before use. */
+static const char * const bad_policy_names[] = {
+	"",
+	"kunit-name-too-long",
+};
+
+static void bad_policy_name_desc(const char * const *name, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "replace_policy \"%s\"", *name);
+}
+
+KUNIT_ARRAY_PARAM(bad_policy_name, bad_policy_names, bad_policy_name_desc);
+
+static void klp_policy_test_prepare_bad_name(struct kunit *test)
+{
+	const char * const *name = test->param_value;
+	struct klp_patch *n = tp_new(test, "n", NULL, false);
+
+	tp_func(test, n, NULL, "funcA", 0);
+	n->replace_policy = *name;
+
+	KUNIT_EXPECT_EQ(test, tp_prepare(n), -EINVAL);
+	KUNIT_EXPECT_NULL(test, n->policy);
 }
 
 static void klp_policy_test_prepare_validate(struct kunit *test)
@@ -612,7 +663,7 @@ static void klp_policy_test_prepare_validate(struct kunit *test)
 	policy->validate = counting_validate;
 	fake_register(test, policy);
 	tp_func(test, n, NULL, "funcA", 0);
-	n->replace_policy = policy;
+	n->replace_policy = "kunit-valid";
 	n->replace_set = 7;
 	validate_calls = 0;
 
@@ -630,7 +681,7 @@ static void klp_policy_test_prepare_validate_refuses(struct kunit *test)
 	policy->validate = counting_validate;
 	fake_register(test, policy);
 	tp_func(test, n, NULL, "funcA", 0);
-	n->replace_policy = policy;
+	n->replace_policy = "kunit-invalid";
 	n->replace_set = 8;
 	validate_calls = 0;
 
@@ -640,13 +691,218 @@ static void klp_policy_test_prepare_validate_refuses(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, n->policy);
 }
 
+/* ---- typed plugin parameters: the core tells them apart ---- */
+
+struct tp_other_params {
+	struct klp_replace_params hdr;
+	long value[4];
+};
+
+static const struct tp_hybrid_params tp_params_ok = {
+	.hdr = KLP_REPLACE_PARAMS("kunit-typed", struct tp_hybrid_params),
+};
+
+static const struct tp_hybrid_params tp_params_foreign = {
+	.hdr = KLP_REPLACE_PARAMS("kunit-other", struct tp_hybrid_params),
+};
+
+static const struct tp_other_params tp_params_size = {
+	.hdr = KLP_REPLACE_PARAMS("kunit-typed", struct tp_other_params),
+};
+
+static const struct klp_replace_params tp_params_unnamed = {
+	.size = sizeof(struct tp_hybrid_params),
+};
+
+struct params_case {
+	const char *description;
+	bool policy_takes_params;
+	const struct klp_replace_params *params;
+	int expected;
+};
+
+static const struct params_case params_cases[] = {
+	{ "matching parameters", true, &tp_params_ok.hdr, 0 },
+	{ "parameters missing", true, NULL, -EINVAL },
+	{ "another policy's parameters", true, &tp_params_foreign.hdr, -EINVAL },
+	{ "parameters of another size", true, &tp_params_size.hdr, -EINVAL },
+	{ "parameters naming no policy", true, &tp_params_unnamed, -EINVAL },
+	{ "parameters to a policy that takes none", false, &tp_params_ok.hdr, -EINVAL },
+	{ "no parameters to a policy that takes none", false, NULL, 0 },
+};
+
+static void params_case_desc(const struct params_case *c, char *desc)
+{
+	strscpy(desc, c->description, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(params, params_cases, params_case_desc);
+
+static void klp_policy_test_prepare_params(struct kunit *test)
+{
+	const struct params_case *c = test->param_value;
+	struct klp_replace_policy *policy = fake_policy(test, "kunit-typed");
+	struct klp_patch *n = tp_new(test, "n", NULL, false);
+
+	if (c->policy_takes_params)
+		policy->params_size = sizeof(struct tp_hybrid_params);
+	fake_register(test, policy);
+	tp_func(test, n, NULL, "funcA", 0);
+	n->replace_policy = "kunit-typed";
+	n->replace_params = c->params;
+
+	KUNIT_EXPECT_EQ(test, tp_prepare(n), c->expected);
+	if (c->expected) {
+		KUNIT_EXPECT_NULL(test, n->policy);
+		return;
+	}
+	KUNIT_EXPECT_PTR_EQ(test, n->policy, policy);
+	if (c->params)
+		KUNIT_EXPECT_PTR_EQ(test,
+				    klp_replace_params(n, struct tp_hybrid_params, hdr),
+				    &tp_params_ok);
+	tp_unprepare(n);
+}
+
+/* ---- the enabled patches' policies are asked too ---- */
+
+/* Which policy's check() saw which pair, in order. */
+static char tp_calls[128];
+
+static void tp_log(const char *who, const struct klp_patch *new_patch,
+		   const struct klp_patch *old_patch)
+{
+	size_t len = strlen(tp_calls);
+
+	snprintf(tp_calls + len, sizeof(tp_calls) - len, "%s%s(%s,%s)",
+		 len ? " " : "", who, new_patch->mod->name, old_patch->mod->name);
+}
+
+/* "guard": owns its functions against any patch that does not replace it. */
+static struct klp_replace_policy guard_policy;
+
+static int guard_check(const struct klp_patch *new_patch,
+		       const struct klp_patch *old_patch)
+{
+	const struct klp_object *obj;
+	const struct klp_func *func;
+
+	tp_log("guard", new_patch, old_patch);
+	if (klp_patch_replace_policy(old_patch) != &guard_policy)
+		return 0;
+	if (klp_find_shared_func(new_patch, old_patch, &obj, &func))
+		return -EINVAL;
+	return 0;
+}
+
+static int logging_check(const struct klp_patch *new_patch,
+			 const struct klp_patch *old_patch)
+{
+	tp_log("legacy", new_patch, old_patch);
+	return 0;
+}
+
+static struct klp_replace_policy guard_policy = {
+	.name = "kunit-guard",
+	.replaces = never_replaces,
+	.check = guard_check,
+};
+
+struct both_ways_case {
+	const char *description;
+	bool new_is_guard;
+	bool new_replace;
+	const char *new_func;
+	int expected;
+	const char *calls;
+};
+
+static const struct both_ways_case both_ways_cases[] = {
+	{ "a kept guard patch refuses a legacy patch on its function",
+	  false, false, "funcA", -EINVAL,
+	  "legacy(n,other) legacy(n,guarded) guard(n,guarded)" },
+	{ "a kept guard patch lets a legacy patch on another function load",
+	  false, false, "funcB", 0,
+	  "legacy(n,other) legacy(n,guarded) guard(n,guarded)" },
+	{ "a replaced guard patch is not asked",
+	  false, true, "funcA", 0,
+	  "legacy(n,other) legacy(n,guarded)" },
+	{ "a patch of the same policy is asked once",
+	  true, false, "funcA", -EINVAL,
+	  "guard(n,other) guard(n,guarded)" },
+};
+
+static void both_ways_case_desc(const struct both_ways_case *c, char *desc)
+{
+	strscpy(desc, c->description, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(both_ways, both_ways_cases, both_ways_case_desc);
+
+static void klp_policy_test_decide_asks_kept_policies(struct kunit *test)
+{
+	const struct both_ways_case *c = test->param_value;
+	struct klp_replace_policy logging_legacy = klp_legacy_policy;
+	struct klp_patch *other, *guarded, *n;
+	LIST_HEAD(patches);
+
+	/* Legacy's decisions, with its check() calls logged. */
+	logging_legacy.check = logging_check;
+
+	other = tp_new(test, "other", &klp_legacy_policy, false);
+	tp_func(test, other, NULL, "funcC", 0);
+	guarded = tp_new(test, "guarded", &guard_policy, false);
+	tp_func(test, guarded, NULL, "funcA", 0);
+	tp_enable(&patches, other);
+	tp_enable(&patches, guarded);
+	n = tp_new(test, "n", c->new_is_guard ? &guard_policy : &logging_legacy,
+		   c->new_replace);
+	tp_func(test, n, NULL, c->new_func, 0);
+	tp_calls[0] = '\0';
+
+	KUNIT_EXPECT_EQ(test, klp_decide_replaced(n, &patches), c->expected);
+	KUNIT_EXPECT_STREQ(test, tp_calls, c->calls);
+	klp_release_replaced(n);
+	KUNIT_EXPECT_TRUE(test, list_empty(&guarded->replaced_node));
+}
+
+/*
+ * During another transition nothing is decided (only one replaced_list
+ * may exist): the policies' check()s wait, and upstream's later -EBUSY
+ * refuses the patch after the checks upstream runs first.
+ */
+static void klp_policy_test_prepare_during_transition(struct kunit *test)
+{
+	struct klp_patch *running = tp_new(test, "running", &klp_legacy_policy, false);
+	struct klp_patch *n = tp_new(test, "n", NULL, false);
+	struct klp_patch *saved;
+	int ret;
+
+	fake_register(test, &guard_policy);
+	tp_func(test, n, NULL, "funcA", 0);
+	n->replace_policy = "kunit-guard";
+	tp_calls[0] = '\0';
+
+	mutex_lock(&klp_mutex);
+	saved = klp_transition_patch;
+	klp_transition_patch = running;
+	ret = klp_policy_prepare(n);
+	klp_transition_patch = saved;
+	mutex_unlock(&klp_mutex);
+
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_STREQ(test, tp_calls, "");
+	KUNIT_EXPECT_TRUE(test, list_empty(&n->replaced_list));
+	tp_unprepare(n);
+}
+
 static struct kunit_case klp_replace_policy_test_cases[] = {
 	KUNIT_CASE(klp_policy_test_register_find),
 	KUNIT_CASE(klp_policy_test_register_duplicate),
 	KUNIT_CASE(klp_policy_test_register_missing_replaces),
 	KUNIT_CASE(klp_policy_test_register_no_name),
 	KUNIT_CASE(klp_policy_test_register_long_name),
-	KUNIT_CASE(klp_policy_test_register_unknown_flags),
+	KUNIT_CASE(klp_policy_test_register_small_params),
 	KUNIT_CASE(klp_policy_test_find_unknown),
 	KUNIT_CASE(klp_policy_test_unregister),
 	KUNIT_CASE(klp_policy_test_legacy_registered),
@@ -665,9 +921,14 @@ static struct kunit_case klp_replace_policy_test_cases[] = {
 	KUNIT_CASE(klp_policy_test_consistency_everything_replaced),
 	KUNIT_CASE(klp_policy_test_consistency_sympos),
 	KUNIT_CASE(klp_policy_test_prepare_default),
+	KUNIT_CASE(klp_policy_test_prepare_by_name),
 	KUNIT_CASE(klp_policy_test_prepare_unregistered),
+	KUNIT_CASE_PARAM(klp_policy_test_prepare_bad_name, bad_policy_name_gen_params),
 	KUNIT_CASE(klp_policy_test_prepare_validate),
 	KUNIT_CASE(klp_policy_test_prepare_validate_refuses),
+	KUNIT_CASE_PARAM(klp_policy_test_prepare_params, params_gen_params),
+	KUNIT_CASE_PARAM(klp_policy_test_decide_asks_kept_policies, both_ways_gen_params),
+	KUNIT_CASE(klp_policy_test_prepare_during_transition),
 	{}
 };
 

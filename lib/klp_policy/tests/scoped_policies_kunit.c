@@ -9,8 +9,37 @@
 
 #include <kunit/test.h>
 #include <linux/livepatch.h>
+#include <linux/livepatch_policy.h>
 #include <linux/module.h>
 #include <linux/string.h>
+#include "policy.h"
+
+/* The registered policies, pinned while the suites run. */
+static struct klp_replace_policy *tp_legacy, *tp_set, *tp_tag;
+
+static int tp_suite_init(struct kunit_suite *suite)
+{
+	tp_legacy = klp_find_get_replace_policy("legacy");
+	tp_set = klp_find_get_replace_policy("replace_set");
+	tp_tag = klp_find_get_replace_policy("tag");
+	if (tp_legacy && tp_set && tp_tag)
+		return 0;
+
+	if (tp_legacy)
+		klp_put_replace_policy(tp_legacy);
+	if (tp_set)
+		klp_put_replace_policy(tp_set);
+	if (tp_tag)
+		klp_put_replace_policy(tp_tag);
+	return -ENOENT;
+}
+
+static void tp_suite_exit(struct kunit_suite *suite)
+{
+	klp_put_replace_policy(tp_tag);
+	klp_put_replace_policy(tp_set);
+	klp_put_replace_policy(tp_legacy);
+}
 
 /* How a synthetic patch selects its policy. */
 enum tp_kind {
@@ -69,25 +98,28 @@ static struct klp_patch *tp_build(struct kunit *test, const char *name,
 
 	patch->states[0].id = spec->state;
 	patch->states[0].version = spec->version;
+	INIT_LIST_HEAD(&patch->list);
+	INIT_LIST_HEAD(&patch->replaced_list);
+	INIT_LIST_HEAD(&patch->replaced_node);
 
 	/* ->policy is what klp_enable_patch() would pin. */
 	switch (spec->kind) {
 	case TP_LEGACY:
-		patch->policy = &klp_legacy_policy;
+		patch->policy = tp_legacy;
 		break;
 	case TP_SET:
-		patch->replace_policy = &klp_replace_set_policy;
+		patch->replace_policy = "replace_set";
 		patch->replace_set = spec->param;
 		fallthrough;
 	case TP_SET_DEFAULT:
-		patch->policy = &klp_replace_set_policy;
+		patch->policy = tp_set;
 		break;
 	case TP_TAG:
-		patch->replace_policy = &klp_tag_policy;
+		patch->replace_policy = "tag";
 		patch->replace_tag = spec->param;
 		fallthrough;
 	case TP_TAG_DEFAULT:
-		patch->policy = &klp_tag_policy;
+		patch->policy = tp_tag;
 		break;
 	}
 
@@ -109,15 +141,23 @@ struct tp_decision {
 #define TAG_DEF(r)	.kind = TP_TAG_DEFAULT, .replace = (r)
 #define LEGACY(r)	.kind = TP_LEGACY, .replace = (r)
 
+/*
+ * The decision as the core takes it, with O enabled: N's policy decides
+ * and may refuse, and O's policy may refuse when O is kept.
+ */
 static void tp_decision_test(struct kunit *test)
 {
 	const struct tp_decision *c = test->param_value;
 	struct klp_patch *n = tp_build(test, "new", &c->new);
 	struct klp_patch *o = tp_build(test, "old", &c->old);
-	struct klp_replace_policy *policy = n->policy;
+	LIST_HEAD(enabled);
 
-	KUNIT_EXPECT_EQ(test, policy->replaces(n, o), c->replaces);
-	KUNIT_EXPECT_EQ(test, policy->check ? policy->check(n, o) : 0, c->check);
+	list_add_tail(&o->list, &enabled);
+	KUNIT_EXPECT_EQ(test, n->policy->replaces(n, o), c->replaces);
+	KUNIT_EXPECT_EQ(test, klp_decide_replaced(n, &enabled), c->check);
+	if (!c->check)
+		KUNIT_EXPECT_EQ(test, !list_empty(&o->replaced_node), c->replaces);
+	klp_release_replaced(n);
 }
 
 static const struct tp_decision replace_set_cases[] = {
@@ -170,7 +210,18 @@ static const struct tp_decision replace_set_cases[] = {
 	{ "legacy .replace=true replaces a replace_set patch",
 	  { LEGACY(true), .func = "f1" }, { SET(7), .func = "f2" }, true, 0 },
 	{ "legacy .replace=false keeps a replace_set patch",
-	  { LEGACY(false), .func = "f1" }, { SET(7), .func = "f1" }, false, 0 },
+	  { LEGACY(false), .func = "f1" }, { SET(7), .func = "f2" }, false, 0 },
+	{ "legacy .replace=false may not share a function with a set patch",
+	  { LEGACY(false), .func = "f1" }, { SET(7), .func = "f1" }, false, -EINVAL },
+	{ "legacy .replace=false may not share a module function with a set patch",
+	  { LEGACY(false), .func = "mod:f1" }, { SET(0), .func = "mod:f1" }, false, -EINVAL },
+	{ "legacy .replace=false may not use a set patch's state id",
+	  { LEGACY(false), .func = "f1", .state = 3, .version = 1 },
+	  { SET(7), .func = "f2", .state = 3, .version = 1 }, false, -EINVAL },
+	{ "legacy .replace=true may take over a set patch's function",
+	  { LEGACY(true), .func = "f1" }, { SET(7), .func = "f1" }, true, 0 },
+	{ "tag 7 may not share a function with set 7",
+	  { TAG(7), .func = "f1" }, { SET(7), .func = "f1" }, false, -EINVAL },
 };
 
 KUNIT_ARRAY_PARAM_DESC(replace_set_decision, replace_set_cases, desc);
@@ -226,6 +277,17 @@ static const struct tp_decision tag_cases[] = {
 	  { TAG_DEF(false), .func = "f1" }, { TAG_DEF(true), .func = "f1" }, false, -EINVAL },
 	{ "legacy .replace=true replaces a tag patch",
 	  { LEGACY(true), .func = "f1" }, { TAG(3), .func = "f2" }, true, 0 },
+	{ "legacy .replace=false may not share a function with a tag patch",
+	  { LEGACY(false), .func = "f1" }, { TAG(2), .func = "f1" }, false, -EINVAL },
+	{ "legacy .replace=false may not share a function with a tag 0 patch",
+	  { LEGACY(false), .func = "f1" }, { TAG(0), .func = "f1" }, false, -EINVAL },
+	{ "legacy .replace=false may not use a tag patch's state id",
+	  { LEGACY(false), .func = "f1", .state = 5, .version = 1 },
+	  { TAG(2), .func = "f2", .state = 5, .version = 1 }, false, -EINVAL },
+	{ "legacy .replace=false beside a tag patch",
+	  { LEGACY(false), .func = "f1" }, { TAG(2), .func = "f2" }, false, 0 },
+	{ "legacy .replace=true may take over a tag patch's function",
+	  { LEGACY(true), .func = "f1" }, { TAG(2), .func = "f1" }, true, 0 },
 };
 
 KUNIT_ARRAY_PARAM_DESC(tag_decision, tag_cases, desc);
@@ -236,11 +298,8 @@ struct tp_validation {
 	const char *desc;
 	struct tp_spec spec;
 	unsigned int replace_set, replace_tag;
-	bool data;
 	int ret;
 };
-
-static const bool tp_data = true;
 
 static void tp_validation_test(struct kunit *test)
 {
@@ -249,39 +308,37 @@ static void tp_validation_test(struct kunit *test)
 
 	patch->replace_set |= c->replace_set;
 	patch->replace_tag |= c->replace_tag;
-	if (c->data)
-		patch->replace_data = &tp_data;
 
 	KUNIT_EXPECT_EQ(test, patch->policy->validate(patch), c->ret);
 }
 
 static const struct tp_validation validation_cases[] = {
-	{ "replace_set 7", { SET(7), .func = "f" }, 0, 0, false, 0 },
-	{ "replace_set 4294967295", { SET(4294967295U), .func = "f" }, 0, 0, false, 0 },
-	{ "replace_set default .replace=true", { SET_DEF(true), .func = "f" }, 0, 0, false, 0 },
+	{ "replace_set 7", { SET(7), .func = "f" }, 0, 0, 0 },
+	{ "replace_set 4294967295", { SET(4294967295U), .func = "f" }, 0, 0, 0 },
+	{ "replace_set default .replace=true", { SET_DEF(true), .func = "f" }, 0, 0, 0 },
 	{ "replace_set and .replace", { SET(7), .replace = true, .func = "f" },
-	  0, 0, false, -EINVAL },
+	  0, 0, -EINVAL },
 	{ "replace_set without selecting it", { SET_DEF(false), .func = "f" },
-	  5, 0, false, -EINVAL },
-	{ "replace_set with a tag", { SET(7), .func = "f" }, 0, 3, false, -EINVAL },
-	{ "replace_set with replace_data", { SET(7), .func = "f" }, 0, 0, true, -EINVAL },
-	{ "tag 0", { TAG(0), .func = "f" }, 0, 0, false, 0 },
-	{ "tag default .replace=false", { TAG_DEF(false), .func = "f" }, 0, 0, false, 0 },
-	{ "tag and .replace", { TAG(2), .replace = true, .func = "f" }, 0, 0, false, -EINVAL },
-	{ "tag without selecting it", { TAG_DEF(true), .func = "f" }, 0, 2, false, -EINVAL },
-	{ "tag with a set", { TAG(2), .func = "f" }, 1, 0, false, -EINVAL },
-	{ "legacy with a set", { LEGACY(true), .func = "f" }, 1, 0, false, -EINVAL },
-	{ "legacy with a tag", { LEGACY(false), .func = "f" }, 0, 1, false, -EINVAL },
-	{ "legacy", { LEGACY(true), .func = "f" }, 0, 0, false, 0 },
+	  5, 0, -EINVAL },
+	{ "replace_set with a tag", { SET(7), .func = "f" }, 0, 3, -EINVAL },
+	{ "tag 0", { TAG(0), .func = "f" }, 0, 0, 0 },
+	{ "tag default .replace=false", { TAG_DEF(false), .func = "f" }, 0, 0, 0 },
+	{ "tag and .replace", { TAG(2), .replace = true, .func = "f" }, 0, 0, -EINVAL },
+	{ "tag without selecting it", { TAG_DEF(true), .func = "f" }, 0, 2, -EINVAL },
+	{ "tag with a set", { TAG(2), .func = "f" }, 1, 0, -EINVAL },
+	{ "legacy with a set", { LEGACY(true), .func = "f" }, 1, 0, -EINVAL },
+	{ "legacy with a tag", { LEGACY(false), .func = "f" }, 0, 1, -EINVAL },
+	{ "legacy", { LEGACY(true), .func = "f" }, 0, 0, 0 },
 };
 
 KUNIT_ARRAY_PARAM_DESC(validation, validation_cases, desc);
 
-/* ---- /sys/kernel/livepatch/<patch>/replace_params ---- */
+/* ---- /sys/kernel/livepatch/<patch>/replace_set and replace_tag ---- */
 
 struct tp_show {
 	const char *desc;
 	struct tp_spec spec;
+	const char *file;
 	const char *expected;
 };
 
@@ -291,24 +348,30 @@ static void tp_show_test(struct kunit *test)
 	struct klp_patch *patch = tp_build(test, "patch", &c->spec);
 	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
 
+	const struct attribute_group *group = patch->policy->patch_attrs;
+	struct kobj_attribute *attr;
+
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	KUNIT_EXPECT_EQ(test, patch->policy->show(patch, buf), strlen(c->expected));
+	KUNIT_ASSERT_NOT_NULL(test, group);
+	/* One file, one value. */
+	KUNIT_ASSERT_NOT_NULL(test, group->attrs[0]);
+	KUNIT_EXPECT_NULL(test, group->attrs[1]);
+	KUNIT_EXPECT_STREQ(test, group->attrs[0]->name, c->file);
+	attr = container_of(group->attrs[0], struct kobj_attribute, attr);
+	KUNIT_EXPECT_EQ(test, attr->show(&patch->kobj, attr, buf), strlen(c->expected));
 	KUNIT_EXPECT_STREQ(test, buf, c->expected);
 }
 
 static const struct tp_show show_cases[] = {
-	{ "set 0", { SET(0), .func = "f" }, "replace_set=0\n" },
-	{ "set 4294967295", { SET(4294967295U), .func = "f" }, "replace_set=4294967295\n" },
-	{ "set default .replace=true", { SET_DEF(true), .func = "f" },
-	  "replace_set=0 replace=1\n" },
+	{ "set 0", { SET(0), .func = "f" }, "replace_set", "0\n" },
+	{ "set 4294967295", { SET(4294967295U), .func = "f" }, "replace_set", "4294967295\n" },
+	{ "set default .replace=true", { SET_DEF(true), .func = "f" }, "replace_set", "0\n" },
 	{ "set default .replace=false", { SET_DEF(false), .func = "f" },
-	  "replace_set=private replace=0\n" },
-	{ "tag 0", { TAG(0), .func = "f" }, "replace_tag=0\n" },
-	{ "tag 4294967295", { TAG(4294967295U), .func = "f" }, "replace_tag=4294967295\n" },
-	{ "tag default .replace=true", { TAG_DEF(true), .func = "f" },
-	  "replace_tag=1 replace=1\n" },
-	{ "tag default .replace=false", { TAG_DEF(false), .func = "f" },
-	  "replace_tag=0 replace=0\n" },
+	  "replace_set", "private\n" },
+	{ "tag 0", { TAG(0), .func = "f" }, "replace_tag", "0\n" },
+	{ "tag 4294967295", { TAG(4294967295U), .func = "f" }, "replace_tag", "4294967295\n" },
+	{ "tag default .replace=true", { TAG_DEF(true), .func = "f" }, "replace_tag", "1\n" },
+	{ "tag default .replace=false", { TAG_DEF(false), .func = "f" }, "replace_tag", "0\n" },
 };
 
 KUNIT_ARRAY_PARAM_DESC(show, show_cases, desc);
@@ -320,28 +383,20 @@ static void tp_initializer_test(struct kunit *test)
 	static const struct klp_patch set_patch = { KLP_REPLACE_SET(7) };
 	static const struct klp_patch tag_patch = { .replace = false, KLP_REPLACE_TAG(2) };
 
-	KUNIT_EXPECT_PTR_EQ(test, set_patch.replace_policy, &klp_replace_set_policy);
+	KUNIT_EXPECT_STREQ(test, set_patch.replace_policy, "replace_set");
 	KUNIT_EXPECT_EQ(test, set_patch.replace_set, 7);
 	KUNIT_EXPECT_EQ(test, set_patch.replace_tag, 0);
-	KUNIT_EXPECT_PTR_EQ(test, tag_patch.replace_policy, &klp_tag_policy);
+	KUNIT_EXPECT_STREQ(test, tag_patch.replace_policy, "tag");
 	KUNIT_EXPECT_EQ(test, tag_patch.replace_tag, 2);
 	KUNIT_EXPECT_EQ(test, tag_patch.replace_set, 0);
 }
 
-/* Both are registered, under the names sysfs and the boot parameter use. */
+/* Both are registered, under the names patches, sysfs and the boot parameter use. */
 static void tp_registered_test(struct kunit *test)
 {
-	struct klp_replace_policy *policy;
-
-	policy = klp_find_get_replace_policy("replace_set");
-	KUNIT_EXPECT_PTR_EQ(test, policy, &klp_replace_set_policy);
-	if (policy)
-		klp_put_replace_policy(policy);
-
-	policy = klp_find_get_replace_policy("tag");
-	KUNIT_EXPECT_PTR_EQ(test, policy, &klp_tag_policy);
-	if (policy)
-		klp_put_replace_policy(policy);
+	KUNIT_EXPECT_STREQ(test, tp_set->name, "replace_set");
+	KUNIT_EXPECT_STREQ(test, tp_tag->name, "tag");
+	KUNIT_EXPECT_STREQ(test, tp_legacy->name, "legacy");
 }
 
 static struct kunit_case klp_replace_set_test_cases[] = {
@@ -351,6 +406,8 @@ static struct kunit_case klp_replace_set_test_cases[] = {
 
 static struct kunit_suite klp_replace_set_test_suite = {
 	.name = "klp_replace_set",
+	.suite_init = tp_suite_init,
+	.suite_exit = tp_suite_exit,
 	.test_cases = klp_replace_set_test_cases,
 };
 
@@ -361,6 +418,8 @@ static struct kunit_case klp_tag_test_cases[] = {
 
 static struct kunit_suite klp_tag_test_suite = {
 	.name = "klp_tag",
+	.suite_init = tp_suite_init,
+	.suite_exit = tp_suite_exit,
 	.test_cases = klp_tag_test_cases,
 };
 
@@ -374,6 +433,8 @@ static struct kunit_case klp_scoped_policies_test_cases[] = {
 
 static struct kunit_suite klp_scoped_policies_test_suite = {
 	.name = "klp_scoped_policies",
+	.suite_init = tp_suite_init,
+	.suite_exit = tp_suite_exit,
 	.test_cases = klp_scoped_policies_test_cases,
 };
 

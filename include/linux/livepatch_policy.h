@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * livepatch_policy.h - the interface of livepatch replace policies
+ *
+ * A replace policy decides which enabled livepatches a livepatch being
+ * enabled replaces. This header is what a policy plugin needs; patch
+ * modules select a policy by name in struct klp_patch (livepatch.h).
+ * See Documentation/livepatch/replace-policies.rst.
+ */
+#ifndef _LINUX_LIVEPATCH_POLICY_H_
+#define _LINUX_LIVEPATCH_POLICY_H_
+
+#include <linux/container_of.h>
+#include <linux/livepatch.h>
+#include <linux/module.h>
+#include <linux/sysfs.h>
+
+/* Longest policy name, with its terminating NUL. */
+#define KLP_REPLACE_POLICY_NAME_MAX	16
+
+/**
+ * struct klp_replace_policy - which livepatches a new livepatch replaces
+ * @name:	unique name, 1 to KLP_REPLACE_POLICY_NAME_MAX - 1 characters:
+ *		what patches put in &klp_patch.replace_policy, what sysfs
+ *		shows and what livepatch.replace_policy= accepts
+ * @owner:	module implementing the policy (THIS_MODULE); pinned while
+ *		any livepatch uses the policy
+ * @params_size: size of the structure embedding struct klp_replace_params
+ *		that every patch of this policy must pass in
+ *		&klp_patch.replace_params; 0 when the policy takes none (the
+ *		core then refuses patches that pass some)
+ * @replaces:	(required) does @new_patch replace the enabled @old_patch?
+ *		Asked of @new_patch's policy for every enabled patch,
+ *		whatever that patch's policy.
+ * @validate:	(optional) refuse @patch, which uses this policy (by name
+ *		or as the default), because of its own parameters; return
+ *		0, or -EINVAL after one pr_err() naming the patch and the
+ *		parameter.
+ * @check:	(optional) refuse @new_patch because of the enabled patch
+ *		@old_patch; return 0, or -EINVAL after one pr_err() naming
+ *		both patches and the function or state id. Asked of
+ *		@new_patch's policy for every enabled patch, and of
+ *		@old_patch's policy when @new_patch keeps @old_patch and the
+ *		two patches use different policies, so a policy can protect
+ *		its own patches from patches of any policy loaded later.
+ * @patch_attrs: (optional) sysfs files the policy adds to the directory of
+ *		each of its patches, /sys/kernel/livepatch/<patch>/, one
+ *		value per file; their show() finds the patch with
+ *		klp_patch_from_kobj(). Name them after the policy.
+ * @list:	entry in the list of registered policies
+ *
+ * When a livepatch N is enabled, the core, holding klp_mutex:
+ *
+ * 1. takes N's policy (by &klp_patch.replace_policy, or the default) and
+ *    pins its @owner, and checks N's &klp_patch.replace_params against
+ *    @params_size;
+ * 2. calls @validate(N) of N's policy;
+ * 3. for each enabled patch O, in the order they were enabled (N is never
+ *    one of them): @check(N, O), then @replaces(N, O) of N's policy, then,
+ *    when O is kept and O's policy is another one, @check(N, O) of O's
+ *    policy;
+ * 4. refuses N when it lacks a system state of a patch it replaces or has
+ *    a state at a lower version than an enabled patch (upstream's state
+ *    rule), or when a function patched by a replaced patch and by a kept
+ *    patch is not patched by N: at the end of the transition that function
+ *    would switch from one patch's code to the other's with no task
+ *    transitioned.
+ *
+ * An error of a callback is returned by klp_enable_patch() as it is.
+ * While another transition runs, step 3 and the consistency rule are
+ * skipped and N is refused with -EBUSY after the state rule.
+ *
+ * N's objects and functions may be walked with klp_for_each_object() and
+ * klp_for_each_func() as well as their _static() forms, but nothing of N
+ * is resolved yet: its symbols (&klp_func.old_func), its objects' modules
+ * and its sysfs directory do not exist; read only what its author set.
+ * The callbacks must not modify the patches, take klp_mutex, sleep, or
+ * load modules, and must answer the same every time they are asked about
+ * the same patches: @replaces() may be asked more than once for a pair.
+ * The answer is final: nops, unpatching, freeing and forced marking all
+ * use it.
+ *
+ * The policy's module is pinned by each patch that uses it, from the
+ * patch's klp_enable_patch(), before any callback runs, until the patch
+ * is freed, after its sysfs directory is gone.
+ */
+struct klp_replace_policy {
+	/* external */
+	const char *name;
+	struct module *owner;
+	size_t params_size;
+	bool (*replaces)(const struct klp_patch *new_patch,
+			 const struct klp_patch *old_patch);
+	int (*validate)(const struct klp_patch *patch);
+	int (*check)(const struct klp_patch *new_patch,
+		     const struct klp_patch *old_patch);
+	const struct attribute_group *patch_attrs;
+
+	/* internal */
+	struct list_head list;
+};
+
+/**
+ * MODULE_ALIAS_KLP_REPLACE_POLICY() - let a patch load this policy's module
+ * @name:	the policy's name, a string literal
+ *
+ * klp_enable_patch() of a patch that names a policy nobody registered
+ * loads the module with this alias first.
+ */
+#define MODULE_ALIAS_KLP_REPLACE_POLICY(name)				\
+	MODULE_ALIAS("klp-replace-policy-" name)
+
+int klp_register_replace_policy(struct klp_replace_policy *policy);
+void klp_unregister_replace_policy(struct klp_replace_policy *policy);
+const struct klp_replace_policy *
+klp_patch_replace_policy(const struct klp_patch *patch);
+
+/**
+ * klp_replace_params() - a patch's parameters for the policy deciding for it
+ * @patch:	livepatch whose policy is the caller's
+ * @type:	the policy's parameter structure
+ * @member:	the struct klp_replace_params in @type
+ *
+ * Only for a patch whose policy is the caller's (klp_patch_replace_policy()
+ * returns it) and whose policy sets @params_size: the core has then checked
+ * that the parameters are there and of the policy's type.
+ *
+ * Return: a const pointer to @patch's parameters.
+ */
+#define klp_replace_params(patch, type, member)				\
+	container_of_const((patch)->replace_params, type, member)
+
+/**
+ * klp_patch_from_kobj() - the livepatch of a /sys/kernel/livepatch/ directory
+ * @kobj:	kobject passed to a show() of &klp_replace_policy.patch_attrs
+ *
+ * Return: the livepatch the directory belongs to.
+ */
+static inline const struct klp_patch *klp_patch_from_kobj(struct kobject *kobj)
+{
+	return container_of_const(kobj, struct klp_patch, kobj);
+}
+
+/* For check(): what two patches share. */
+bool klp_find_shared_func(const struct klp_patch *a, const struct klp_patch *b,
+			  const struct klp_object **objp,
+			  const struct klp_func **funcp);
+const struct klp_state *klp_find_shared_state(const struct klp_patch *a,
+					      const struct klp_patch *b);
+int klp_check_replaced_states(const struct klp_patch *new_patch,
+			      const struct klp_patch *old_patch);
+
+#endif /* _LINUX_LIVEPATCH_POLICY_H_ */
