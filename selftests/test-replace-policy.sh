@@ -414,7 +414,8 @@ echo 1 > "$KLP_SYSFS_DIR/$MOD_LP2/force"; echo 0 > "$KLP_SYSFS_DIR/$MOD_LP2/enab
 loop_until "[[ ! -e $KLP_SYSFS_DIR/$MOD_LP2 ]]" ||
 	die "$MOD_LP2 is still in sysfs after it was disabled"
 if new_dmesg | grep -q "'$MOD_LP2': patching complete"; then
-	die "the forced transition of $MOD_LP2 completed before 'echo 0 > enabled' could reverse it (klp_transition_work won the race): nothing was tested, run again"
+	# klp_transition_work won the race: nothing was tested.
+	die "forced transition of $MOD_LP2 completed before it could be reversed"
 fi
 new_dmesg | grep -q "'$MOD_LP2': reversing transition from patching to unpatching" ||
 	die "the forced transition of $MOD_LP2 was not reversed"
@@ -425,7 +426,7 @@ check_file /proc/cmdline "$MOD_LP6: cmdline_proc_show"
 unload_lp $MOD_LP2
 disable_lp $MOD_LP6
 loop_until "[[ \$(cat /sys/module/$MOD_LP6/refcnt) == 0 ]]" ||
-	die "$MOD_LP6 still holds its module reference once disabled: the reversed forced transition left it marked forced"
+	die "$MOD_LP6 still pinned once disabled: the reversed transition left it forced"
 unload_lp $MOD_LP6
 unload_mod $MOD_TARGET_BUSY
 check_file /proc/cmdline "$ORIG_CMDLINE"

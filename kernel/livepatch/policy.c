@@ -213,8 +213,8 @@ static bool klp_same_func(const struct klp_object *obj1, const struct klp_func *
  * Return: true when @patch has a klp_func for the same function.
  */
 KLP_POLICY_VISIBLE bool klp_patch_patches_func(const struct klp_patch *patch,
-					     const struct klp_object *obj,
-					     const struct klp_func *func)
+					       const struct klp_object *obj,
+					       const struct klp_func *func)
 {
 	struct klp_object *pobj;
 	struct klp_func *pfunc;
@@ -353,7 +353,7 @@ static bool klp_is_replaced(const struct klp_patch *old_patch)
  * function.
  */
 KLP_POLICY_VISIBLE int klp_check_consistency(const struct klp_patch *patch,
-					   struct list_head *patches)
+					     struct list_head *patches)
 {
 	struct klp_patch *old_patch, *kept_patch;
 	struct klp_object *obj;
