@@ -65,5 +65,26 @@ if [ -n "$splats" ]; then
 else
 	record_check pass "kunit: kernel log clean"
 fi
+
+# The suites must pass whatever default the kernel was booted with: boot
+# the same KUnit kernel again with each other built-in default.
+for policy in replace_set tag; do
+	set +e
+	(cd "$TREE" && python3 tools/testing/kunit/kunit.py exec \
+		--arch=x86_64 --build_dir="$KUNIT_OBJ" \
+		--timeout="${KUNIT_TIMEOUT:-600}" \
+		--kernel_args="livepatch.replace_policy=$policy") \
+		> "$LOGS/kunit-$policy.log" 2>&1
+	prc=$?
+	set -e
+	summary=$(grep -o 'Ran [0-9]* tests: .*' "$LOGS/kunit-$policy.log" | tail -1)
+	if [ "$prc" = 0 ] && [ -n "$summary" ] &&
+	   grep -q -- "-append '.*livepatch.replace_policy=$policy" "$LOGS/kunit-$policy.log"; then
+		record_check pass "kunit: booted with livepatch.replace_policy=$policy: $summary"
+	else
+		record_check fail "kunit: booted with livepatch.replace_policy=$policy" \
+			"exit $prc, ${summary:-no summary}, see $LOGS/kunit-$policy.log"
+	fi
+done
 echo "kunit: $ncases cases in $(since "$start")s"
 ! grep -q '^fail ' "$RESULTS/$RESULT_FILE"
