@@ -80,6 +80,12 @@ function upstream_conflict_msg() {
 		"($PARAM=$OFFBAND) both $1: $RULE"
 }
 
+# replaced_state_msg(what) - lp2 replacing lp1 lacks one of its states
+function replaced_state_msg() {
+	echo "livepatch: patch '$MOD_LP2' ($PARAM=$CUMULATIVE) replaces patch" \
+		"'$MOD_LP1' ($PARAM=$CUMULATIVE) but $1"
+}
+
 function refused_msg() {
 	echo "insmod: ERROR: could not insert module test_modules/$1.ko: Invalid parameters"
 }
@@ -299,10 +305,10 @@ unload_lp $MOD_LP2
 check_result "% insmod test_modules/$MOD_LP1.ko $CUM state_id=1 state_version=2
 $(enable_msgs $MOD_LP1)
 % insmod test_modules/$MOD_LP2.ko $CUM
-livepatch: patch '$MOD_LP2' replaces '$MOD_LP1' but lacks its state id 1
+$(replaced_state_msg "lacks its state id 1")
 $(refused_msg $MOD_LP2)
 % insmod test_modules/$MOD_LP2.ko $CUM state_id=1 state_version=1
-livepatch: patch '$MOD_LP2' replaces '$MOD_LP1' but has its state id 1 at version 1, lower than 2
+$(replaced_state_msg "has its state id 1 at version 1, lower than 2")
 $(refused_msg $MOD_LP2)
 % insmod test_modules/$MOD_LP2.ko $OFF funca=0 funcb=1 state_id=1 state_version=2
 $(conflict_msg "use state id 1")
@@ -531,5 +537,104 @@ $(disable_msgs $MOD_LP3)
 % rmmod $MOD_TARGET_BUSY
 $MOD_TARGET_BUSY: busymod_work_func exit
 $MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_exit"
+
+
+# Folding the off-band fix into the cumulative line (replace_set only):
+# - lp1 (v2, set 0, cmdline_proc_show) and lp2 (off-band fix, set 7,
+#   version_proc_show), with a task asleep in lp2's version_proc_show
+# - lp3 (v3, set 0, supersedes set 7, patches both functions): its
+#   transition waits for the task, as any replace does; reversed half way,
+#   lp1 and lp2 stay enabled and keep running their code
+# - lp3 again while the task sleeps: once it wakes, one transition
+#   replaces lp1 and lp2, and version_proc_show goes from lp2's code
+#   straight to lp3's
+# - on a host without set 7 the same lp3 replaces lp1 alone
+# - lp1 again after lp3: a downgrade within set 0, allowed; the fix is
+#   gone with lp3
+
+use_policy replace_set
+start_test "replace_set: fold an off-band fix into the cumulative line"
+
+load_lp $MOD_LP1 $CUM
+load_lp $MOD_LP2 $OFF funca=0 funcb=1 sleep=1
+start_sleeper $MOD_LP2
+load_lp_nowait $MOD_LP3 $CUM funcb=1 supersedes=$OFFBAND
+sleep 1
+check_sysfs_value $MOD_LP3 transition 1
+check_sysfs_value $MOD_LP3 replace_supersedes $OFFBAND
+disable_lp $MOD_LP3
+check_patches "$MOD_LP1 $MOD_LP2"
+check_file /proc/cmdline "$MOD_LP1: cmdline_proc_show"
+kill -0 $SLEEPER 2>/dev/null || die "the sleeper woke up"
+unload_lp $MOD_LP3
+
+load_lp_nowait $MOD_LP3 $CUM funcb=1 supersedes=$OFFBAND
+sleep 1
+check_sysfs_value $MOD_LP3 transition 1
+check_patches "$MOD_LP1 $MOD_LP2 $MOD_LP3"
+log "% echo 0 > /sys/module/$MOD_LP2/parameters/sleep"
+echo 0 > /sys/module/$MOD_LP2/parameters/sleep
+wait $SLEEPER
+check_file /tmp/klp-sleeper.out "$MOD_LP2: version_proc_show"
+wait_removed $MOD_LP1
+wait_removed $MOD_LP2
+check_patches "$MOD_LP3"
+check_file /proc/cmdline "$MOD_LP3: cmdline_proc_show"
+check_file /proc/version "$MOD_LP3: version_proc_show"
+unload_lp $MOD_LP1
+unload_lp $MOD_LP2
+disable_lp $MOD_LP3
+unload_lp $MOD_LP3
+
+load_lp $MOD_LP1 $CUM
+load_lp $MOD_LP3 $CUM funcb=1 supersedes=$OFFBAND
+wait_removed $MOD_LP1
+check_patches "$MOD_LP3"
+unload_lp $MOD_LP1
+load_lp $MOD_LP1 $CUM
+wait_removed $MOD_LP3
+check_patches "$MOD_LP1"
+grep -q "^Linux version" /proc/version ||
+	die "version_proc_show does not run its original code after the downgrade"
+unload_lp $MOD_LP3
+disable_lp $MOD_LP1
+unload_lp $MOD_LP1
+
+check_result "% insmod test_modules/$MOD_LP1.ko $CUM
+$(enable_msgs $MOD_LP1)
+% insmod test_modules/$MOD_LP2.ko $OFF funca=0 funcb=1 sleep=1
+$(enable_msgs $MOD_LP2)
+$MOD_LP2: version_proc_show: sleeping
+% insmod test_modules/$MOD_LP3.ko $CUM funcb=1 supersedes=$OFFBAND
+livepatch: enabling patch '$MOD_LP3'
+livepatch: '$MOD_LP3': initializing patching transition
+livepatch: '$MOD_LP3': starting patching transition
+% echo 0 > $KLP_SYSFS_DIR/$MOD_LP3/enabled
+livepatch: '$MOD_LP3': reversing transition from patching to unpatching
+livepatch: '$MOD_LP3': starting unpatching transition
+livepatch: '$MOD_LP3': completing unpatching transition
+livepatch: '$MOD_LP3': unpatching complete
+% rmmod $MOD_LP3
+% insmod test_modules/$MOD_LP3.ko $CUM funcb=1 supersedes=$OFFBAND
+livepatch: enabling patch '$MOD_LP3'
+livepatch: '$MOD_LP3': initializing patching transition
+livepatch: '$MOD_LP3': starting patching transition
+% echo 0 > /sys/module/$MOD_LP2/parameters/sleep
+livepatch: '$MOD_LP3': completing patching transition
+livepatch: '$MOD_LP3': patching complete
+% rmmod $MOD_LP1
+% rmmod $MOD_LP2
+$(disable_msgs $MOD_LP3)
+% rmmod $MOD_LP3
+% insmod test_modules/$MOD_LP1.ko $CUM
+$(enable_msgs $MOD_LP1)
+% insmod test_modules/$MOD_LP3.ko $CUM funcb=1 supersedes=$OFFBAND
+$(enable_msgs $MOD_LP3)
+% rmmod $MOD_LP1
+% insmod test_modules/$MOD_LP1.ko $CUM
+$(enable_msgs $MOD_LP1)
+% rmmod $MOD_LP3
+$(disable_msgs $MOD_LP1)
+% rmmod $MOD_LP1"
 
 exit 0

@@ -11,6 +11,13 @@
  * set (of any policy) also patches or uses; inside the set, states
  * follow the cumulative rule.
  *
+ * A patch may also supersede further sets (KLP_REPLACE_SET_SUPERSEDES(),
+ * Petr Mladek's June 2026 proposal): it then replaces the enabled patches
+ * of those sets too, in the same transition, and takes over their
+ * functions and states; a listed set with no enabled patch is fine. This
+ * folds an off-band fix into the cumulative line with no window in which
+ * its function runs unfixed code.
+ *
  * A patch that names no policy, when replace_set is the default, is read
  * from its legacy flag: .replace = true is set 0; .replace = false is a
  * private set that no other patch shares, so zero-initialised patches
@@ -48,14 +55,31 @@ static bool klp_replace_set_of(const struct klp_patch *patch, unsigned int *set)
 	return true;
 }
 
+/* Does @patch, a replace_set patch, list @set in its supersede list? */
+static bool klp_replace_set_supersedes(const struct klp_patch *patch,
+				       unsigned int set)
+{
+	unsigned int i;
+
+	for (i = 0; i < patch->nr_replace_supersedes; i++) {
+		if (patch->replace_supersedes[i] == set)
+			return true;
+	}
+
+	return false;
+}
+
 static bool klp_replace_set_replaces(const struct klp_patch *new_patch,
 				     const struct klp_patch *old_patch)
 {
 	unsigned int new_set, old_set;
 
-	return klp_replace_set_of(new_patch, &new_set) &&
-	       klp_replace_set_of(old_patch, &old_set) &&
-	       new_set == old_set;
+	if (!klp_replace_set_of(new_patch, &new_set) ||
+	    !klp_replace_set_of(old_patch, &old_set))
+		return false;
+
+	return new_set == old_set ||
+	       klp_replace_set_supersedes(new_patch, old_set);
 }
 
 static void klp_replace_set_desc(const struct klp_patch *patch, char *buf)
@@ -85,10 +109,60 @@ static int klp_replace_set_check(const struct klp_patch *new_patch,
 			       "patches in different replace sets must not share it");
 }
 
+/* The supersede list: at most a few distinct sets, never the patch's own. */
+static int klp_replace_set_validate_supersedes(const struct klp_patch *patch)
+{
+	const char *name = patch->mod->name;
+	unsigned int i, j, nr = patch->nr_replace_supersedes;
+
+	if (!nr && !patch->replace_supersedes)
+		return 0;
+
+	if (!patch->replace_policy) {
+		pr_err("patch '%s' sets replace_supersedes without selecting its policy: use KLP_REPLACE_SET_SUPERSEDES()\n",
+		       name);
+		return -EINVAL;
+	}
+	if (!nr || !patch->replace_supersedes) {
+		pr_err("patch '%s' (replace_set=%u): replace_supersedes has %u sets at %s\n",
+		       name, patch->replace_set, nr,
+		       patch->replace_supersedes ? "an address" : "no address");
+		return -EINVAL;
+	}
+	if (nr > KLP_REPLACE_SET_SUPERSEDES_MAX) {
+		pr_err("patch '%s' (replace_set=%u) supersedes %u sets, more than %d\n",
+		       name, patch->replace_set, nr, KLP_REPLACE_SET_SUPERSEDES_MAX);
+		return -EINVAL;
+	}
+	for (i = 0; i < nr; i++) {
+		if (patch->replace_supersedes[i] == patch->replace_set) {
+			pr_err("patch '%s' (replace_set=%u) lists its own set %u in replace_supersedes\n",
+			       name, patch->replace_set, patch->replace_set);
+			return -EINVAL;
+		}
+		for (j = 0; j < i; j++) {
+			if (patch->replace_supersedes[j] == patch->replace_supersedes[i]) {
+				pr_err("patch '%s' (replace_set=%u) lists set %u twice in replace_supersedes\n",
+				       name, patch->replace_set,
+				       patch->replace_supersedes[i]);
+				return -EINVAL;
+			}
+		}
+	}
+
+	return 0;
+}
+
 static int klp_replace_set_validate(const struct klp_patch *patch)
 {
-	return klp_scope_validate(patch, "replace_set", patch->replace_set,
-				  "replace_tag", patch->replace_tag);
+	int ret;
+
+	ret = klp_scope_validate(patch, "replace_set", patch->replace_set,
+				 "replace_tag", patch->replace_tag);
+	if (ret)
+		return ret;
+
+	return klp_replace_set_validate_supersedes(patch);
 }
 
 /* /sys/kernel/livepatch/<patch>/replace_set: the set, or "private" */
@@ -103,10 +177,28 @@ static ssize_t replace_set_show(struct kobject *kobj,
 	return sysfs_emit(buf, "private\n");
 }
 
+/* /sys/kernel/livepatch/<patch>/replace_supersedes: "7 9", or empty */
+static ssize_t replace_supersedes_show(struct kobject *kobj,
+				       struct kobj_attribute *attr, char *buf)
+{
+	const struct klp_patch *patch = klp_patch_from_kobj(kobj);
+	unsigned int i;
+	int len = 0;
+
+	for (i = 0; i < patch->nr_replace_supersedes; i++)
+		len += sysfs_emit_at(buf, len, "%s%u", i ? " " : "",
+				     patch->replace_supersedes[i]);
+
+	return len + sysfs_emit_at(buf, len, "\n");
+}
+
 static struct kobj_attribute replace_set_kobj_attr = __ATTR_RO(replace_set);
+static struct kobj_attribute replace_supersedes_kobj_attr =
+	__ATTR_RO(replace_supersedes);
 
 static struct attribute *klp_replace_set_attrs[] = {
 	&replace_set_kobj_attr.attr,
+	&replace_supersedes_kobj_attr.attr,
 	NULL
 };
 

@@ -82,6 +82,12 @@ static int klp_tag_check(const struct klp_patch *new_patch,
 
 static int klp_tag_validate(const struct klp_patch *patch)
 {
+	if (patch->nr_replace_supersedes || patch->replace_supersedes) {
+		pr_err("patch '%s' sets replace_supersedes, which policy 'tag' does not read\n",
+		       patch->mod->name);
+		return -EINVAL;
+	}
+
 	return klp_scope_validate(patch, "replace_tag", patch->replace_tag,
 				  "replace_set", patch->replace_set);
 }

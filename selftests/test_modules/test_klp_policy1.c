@@ -73,6 +73,12 @@ static uint replace_set;
 module_param(replace_set, uint, 0400);
 MODULE_PARM_DESC(replace_set, "parameter of the replace_set policy (default: 0)");
 
+/* One more than allowed, so that a test can pass too many. */
+static uint supersedes[KLP_REPLACE_SET_SUPERSEDES_MAX + 1];
+static int nr_supersedes;
+module_param_array(supersedes, uint, &nr_supersedes, 0400);
+MODULE_PARM_DESC(supersedes, "replace sets the replace_set patch supersedes (default: none)");
+
 static uint replace_tag;
 module_param(replace_tag, uint, 0400);
 MODULE_PARM_DESC(replace_tag, "parameter of the tag policy (default: 0)");
@@ -161,6 +167,10 @@ static int test_klp_policy_init(void)
 	patch.replace = replace;
 	patch.replace_set = replace_set;
 	patch.replace_tag = replace_tag;
+	if (nr_supersedes) {
+		patch.replace_supersedes = supersedes;
+		patch.nr_replace_supersedes = nr_supersedes;
+	}
 
 	hybrid_params.replaceable = replaceable;
 	if (params_size)

@@ -57,6 +57,8 @@ struct tp_spec {
 	const char *func;	/* "func" in vmlinux or "module:func" */
 	unsigned long state;	/* klp_state id, 0 for none */
 	unsigned int version;
+	const unsigned int *sup;	/* replace_supersedes */
+	unsigned int nr_sup;
 };
 
 static void tp_dummy(void)
@@ -98,6 +100,8 @@ static struct klp_patch *tp_build(struct kunit *test, const char *name,
 
 	patch->states[0].id = spec->state;
 	patch->states[0].version = spec->version;
+	patch->replace_supersedes = spec->sup;
+	patch->nr_replace_supersedes = spec->nr_sup;
 	INIT_LIST_HEAD(&patch->list);
 	INIT_LIST_HEAD(&patch->replaced_list);
 	INIT_LIST_HEAD(&patch->replaced_node);
@@ -140,6 +144,8 @@ struct tp_decision {
 #define SET_DEF(r)	.kind = TP_SET_DEFAULT, .replace = (r)
 #define TAG_DEF(r)	.kind = TP_TAG_DEFAULT, .replace = (r)
 #define LEGACY(r)	.kind = TP_LEGACY, .replace = (r)
+#define SUP(...)	.sup = (const unsigned int[]){ __VA_ARGS__ },	\
+			.nr_sup = ARRAY_SIZE(((const unsigned int[]){ __VA_ARGS__ }))
 
 /*
  * The decision as the core takes it, with O enabled: N's policy decides
@@ -222,6 +228,33 @@ static const struct tp_decision replace_set_cases[] = {
 	  { LEGACY(true), .func = "f1" }, { SET(7), .func = "f1" }, true, 0 },
 	{ "tag 7 may not share a function with set 7",
 	  { TAG(7), .func = "f1" }, { SET(7), .func = "f1" }, false, -EINVAL },
+	{ "superseding set 7 replaces its patch and takes over its function",
+	  { SET(0), SUP(7), .func = "f1" }, { SET(7), .func = "f1" }, true, 0 },
+	{ "superseding set 7 still replaces its own set",
+	  { SET(0), SUP(7), .func = "f1" }, { SET(0), .func = "f2" }, true, 0 },
+	{ "superseding a set with no enabled patch: its own set only",
+	  { SET(0), SUP(7), .func = "f1" }, { SET(0), .func = "f1" }, true, 0 },
+	{ "superseding 7 and 9 replaces set 9",
+	  { SET(0), SUP(7, 9), .func = "f1" }, { SET(9), .func = "mod:f1" }, true, 0 },
+	{ "a set not listed is kept",
+	  { SET(0), SUP(7), .func = "f1" }, { SET(9), .func = "f2" }, false, 0 },
+	{ "a set not listed may not share a function",
+	  { SET(0), SUP(7), .func = "f1" }, { SET(9), .func = "f1" }, false, -EINVAL },
+	{ "superseding 7 does not replace tag 7",
+	  { SET(0), SUP(7), .func = "f1" }, { TAG(7), .func = "f1" }, false, -EINVAL },
+	{ "superseding 0 does not replace a private set",
+	  { SET(1), SUP(0), .func = "f1" }, { SET_DEF(false), .func = "f2" }, false, 0 },
+	{ "superseded set: a missing state is refused",
+	  { SET(0), SUP(7), .func = "f1" },
+	  { SET(7), .func = "f2", .state = 3, .version = 1 }, true, -EINVAL },
+	{ "superseded set: a lower state version is refused",
+	  { SET(0), SUP(7), .func = "f1", .state = 3, .version = 1 },
+	  { SET(7), .func = "f2", .state = 3, .version = 2 }, true, -EINVAL },
+	{ "superseded set: the same state version is fine",
+	  { SET(0), SUP(7), .func = "f1", .state = 3, .version = 2 },
+	  { SET(7), .func = "f2", .state = 3, .version = 2 }, true, 0 },
+	{ "a set 7 patch does not supersede the set 0 patch that superseded 7",
+	  { SET(7), .func = "f2" }, { SET(0), SUP(7), .func = "f1" }, false, 0 },
 };
 
 KUNIT_ARRAY_PARAM_DESC(replace_set_decision, replace_set_cases, desc);
@@ -329,6 +362,27 @@ static const struct tp_validation validation_cases[] = {
 	{ "legacy with a set", { LEGACY(true), .func = "f" }, 1, 0, -EINVAL },
 	{ "legacy with a tag", { LEGACY(false), .func = "f" }, 0, 1, -EINVAL },
 	{ "legacy", { LEGACY(true), .func = "f" }, 0, 0, 0 },
+	{ "replace_set superseding 7", { SET(0), SUP(7), .func = "f" }, 0, 0, 0 },
+	{ "replace_set superseding 16 sets",
+	  { SET(0), SUP(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16), .func = "f" },
+	  0, 0, 0 },
+	{ "replace_set superseding 17 sets",
+	  { SET(0), SUP(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17),
+	    .func = "f" }, 0, 0, -EINVAL },
+	{ "replace_set superseding its own set", { SET(7), SUP(1, 7), .func = "f" },
+	  0, 0, -EINVAL },
+	{ "replace_set superseding set 0 twice", { SET(7), SUP(0, 9, 0), .func = "f" },
+	  0, 0, -EINVAL },
+	{ "replace_set with an empty supersede list",
+	  { SET(0), .sup = (const unsigned int[]){ 7 }, .nr_sup = 0, .func = "f" },
+	  0, 0, -EINVAL },
+	{ "replace_set with a supersede count and no list",
+	  { SET(0), .nr_sup = 2, .func = "f" }, 0, 0, -EINVAL },
+	{ "supersede list without selecting replace_set",
+	  { SET_DEF(true), SUP(7), .func = "f" }, 0, 0, -EINVAL },
+	{ "tag with a supersede list", { TAG(1), SUP(7), .func = "f" }, 0, 0, -EINVAL },
+	{ "legacy with a supersede list", { LEGACY(true), SUP(7), .func = "f" },
+	  0, 0, -EINVAL },
 };
 
 KUNIT_ARRAY_PARAM_DESC(validation, validation_cases, desc);
@@ -349,15 +403,16 @@ static void tp_show_test(struct kunit *test)
 	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
 
 	const struct attribute_group *group = patch->policy->patch_attrs;
-	struct kobj_attribute *attr;
+	struct kobj_attribute *attr = NULL;
+	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	KUNIT_ASSERT_NOT_NULL(test, group);
-	/* One file, one value. */
-	KUNIT_ASSERT_NOT_NULL(test, group->attrs[0]);
-	KUNIT_EXPECT_NULL(test, group->attrs[1]);
-	KUNIT_EXPECT_STREQ(test, group->attrs[0]->name, c->file);
-	attr = container_of(group->attrs[0], struct kobj_attribute, attr);
+	for (i = 0; group->attrs[i]; i++) {
+		if (!strcmp(group->attrs[i]->name, c->file))
+			attr = container_of(group->attrs[i], struct kobj_attribute, attr);
+	}
+	KUNIT_ASSERT_NOT_NULL_MSG(test, attr, "no file %s", c->file);
 	KUNIT_EXPECT_EQ(test, attr->show(&patch->kobj, attr, buf), strlen(c->expected));
 	KUNIT_EXPECT_STREQ(test, buf, c->expected);
 }
@@ -368,6 +423,10 @@ static const struct tp_show show_cases[] = {
 	{ "set default .replace=true", { SET_DEF(true), .func = "f" }, "replace_set", "0\n" },
 	{ "set default .replace=false", { SET_DEF(false), .func = "f" },
 	  "replace_set", "private\n" },
+	{ "set 0 supersedes nothing", { SET(0), .func = "f" }, "replace_supersedes", "\n" },
+	{ "set 0 supersedes 7", { SET(0), SUP(7), .func = "f" }, "replace_supersedes", "7\n" },
+	{ "set 0 supersedes 9 and 4294967295", { SET(0), SUP(9, 4294967295U), .func = "f" },
+	  "replace_supersedes", "9 4294967295\n" },
 	{ "tag 0", { TAG(0), .func = "f" }, "replace_tag", "0\n" },
 	{ "tag 4294967295", { TAG(4294967295U), .func = "f" }, "replace_tag", "4294967295\n" },
 	{ "tag default .replace=true", { TAG_DEF(true), .func = "f" }, "replace_tag", "1\n" },
