@@ -600,6 +600,31 @@ unload_lp $MOD_LP3
 disable_lp $MOD_LP1
 unload_lp $MOD_LP1
 
+# set9_conflict_msg - lp3 (set 0) refused beside lp2 in set 9
+function set9_conflict_msg() {
+	echo "livepatch: patch '$MOD_LP3' ($PARAM=$CUMULATIVE) and patch '$MOD_LP2'" \
+		"($PARAM=9) both patch vmlinux:version_proc_show,1: $RULE"
+}
+
+# An off-band fix in a set lp3 was not built to supersede (9): lp3 is
+# refused; with the operator's also_supersede=9 it is accepted, logged,
+# and replaces lp1 and the fix in one transition.
+load_lp $MOD_LP1 $CUM
+load_lp $MOD_LP2 policy=replace_set replace_set=9 funca=0 funcb=1
+load_failing_mod $MOD_LP3 $CUM funcb=1 supersedes=$OFFBAND
+check_patches "$MOD_LP1 $MOD_LP2"
+load_lp $MOD_LP3 $CUM funcb=1 supersedes=$OFFBAND also_supersede=9
+wait_removed $MOD_LP1
+wait_removed $MOD_LP2
+check_patches "$MOD_LP3"
+check_sysfs_value $MOD_LP3 replace_supersedes $OFFBAND
+check_sysfs_value $MOD_LP3 replace_also_supersede 9
+check_file /proc/version "$MOD_LP3: version_proc_show"
+unload_lp $MOD_LP1
+unload_lp $MOD_LP2
+disable_lp $MOD_LP3
+unload_lp $MOD_LP3
+
 check_result "% insmod test_modules/$MOD_LP1.ko $CUM
 $(enable_msgs $MOD_LP1)
 % insmod test_modules/$MOD_LP2.ko $OFF funca=0 funcb=1 sleep=1
@@ -635,6 +660,20 @@ $(enable_msgs $MOD_LP3)
 $(enable_msgs $MOD_LP1)
 % rmmod $MOD_LP3
 $(disable_msgs $MOD_LP1)
-% rmmod $MOD_LP1"
+% rmmod $MOD_LP1
+% insmod test_modules/$MOD_LP1.ko $CUM
+$(enable_msgs $MOD_LP1)
+% insmod test_modules/$MOD_LP2.ko policy=replace_set replace_set=9 funca=0 funcb=1
+$(enable_msgs $MOD_LP2)
+% insmod test_modules/$MOD_LP3.ko $CUM funcb=1 supersedes=$OFFBAND
+$(set9_conflict_msg)
+$(refused_msg $MOD_LP3)
+% insmod test_modules/$MOD_LP3.ko $CUM funcb=1 supersedes=$OFFBAND also_supersede=9
+livepatch: patch '$MOD_LP3' ($PARAM=$CUMULATIVE): operator override: also supersedes set 9
+$(enable_msgs $MOD_LP3)
+% rmmod $MOD_LP1
+% rmmod $MOD_LP2
+$(disable_msgs $MOD_LP3)
+% rmmod $MOD_LP3"
 
 exit 0

@@ -29,7 +29,8 @@ static bool klp_legacy_replaces(const struct klp_patch *new_patch,
 static int klp_legacy_validate(const struct klp_patch *patch)
 {
 	if (patch->replace_set || patch->replace_tag ||
-	    patch->nr_replace_supersedes || patch->replace_supersedes) {
+	    patch->nr_replace_supersedes || patch->replace_supersedes ||
+	    (patch->nr_replace_also_supersede && *patch->nr_replace_also_supersede)) {
 		pr_err("patch '%s' sets replace_set=%u replace_tag=%u or replace_supersedes but uses replace policy 'legacy': select a policy with KLP_REPLACE_SET() or KLP_REPLACE_TAG()\n",
 		       patch->mod->name, patch->replace_set, patch->replace_tag);
 		return -EINVAL;

@@ -16,7 +16,8 @@
  * of those sets too, in the same transition, and takes over their
  * functions and states; a listed set with no enabled patch is fine. This
  * folds an off-band fix into the cumulative line with no window in which
- * its function runs unfixed code.
+ * its function runs unfixed code. An operator can add sets the patch was
+ * not built for when loading it (also_supersede=, logged).
  *
  * A patch that names no policy, when replace_set is the default, is read
  * from its legacy flag: .replace = true is set 0; .replace = false is a
@@ -55,18 +56,34 @@ static bool klp_replace_set_of(const struct klp_patch *patch, unsigned int *set)
 	return true;
 }
 
-/* Does @patch, a replace_set patch, list @set in its supersede list? */
-static bool klp_replace_set_supersedes(const struct klp_patch *patch,
-				       unsigned int set)
+static bool klp_set_listed(const unsigned int *sets, unsigned int nr,
+			   unsigned int set)
 {
 	unsigned int i;
 
-	for (i = 0; i < patch->nr_replace_supersedes; i++) {
-		if (patch->replace_supersedes[i] == set)
+	for (i = 0; i < nr; i++) {
+		if (sets[i] == set)
 			return true;
 	}
 
 	return false;
+}
+
+/* How many sets an operator added with also_supersede=. */
+static unsigned int klp_replace_set_nr_also(const struct klp_patch *patch)
+{
+	return patch->nr_replace_also_supersede ?
+	       *patch->nr_replace_also_supersede : 0;
+}
+
+/* Does @patch, a replace_set patch, supersede @set? */
+static bool klp_replace_set_supersedes(const struct klp_patch *patch,
+				       unsigned int set)
+{
+	return klp_set_listed(patch->replace_supersedes,
+			      patch->nr_replace_supersedes, set) ||
+	       klp_set_listed(patch->replace_also_supersede,
+			      klp_replace_set_nr_also(patch), set);
 }
 
 static bool klp_replace_set_replaces(const struct klp_patch *new_patch,
@@ -153,6 +170,54 @@ static int klp_replace_set_validate_supersedes(const struct klp_patch *patch)
 	return 0;
 }
 
+/*
+ * The sets an operator added when loading the patch: checked like the
+ * supersede list, and logged, since the patch was not built for them.
+ */
+static int klp_replace_set_validate_also(const struct klp_patch *patch)
+{
+	char sets[KLP_REPLACE_SET_SUPERSEDES_MAX * 11 + 1];
+	const char *name = patch->mod->name;
+	unsigned int i, set, nr = klp_replace_set_nr_also(patch);
+	int len = 0;
+
+	if (!nr)
+		return 0;
+
+	if (!patch->replace_policy) {
+		pr_err("patch '%s' sets also_supersede without selecting its policy\n",
+		       name);
+		return -EINVAL;
+	}
+	if (nr > KLP_REPLACE_SET_SUPERSEDES_MAX || !patch->replace_also_supersede) {
+		pr_err("patch '%s' (replace_set=%u): also_supersede has %u sets at %s\n",
+		       name, patch->replace_set, nr,
+		       patch->replace_also_supersede ? "an address" : "no address");
+		return -EINVAL;
+	}
+	for (i = 0; i < nr; i++) {
+		set = patch->replace_also_supersede[i];
+		if (set == patch->replace_set) {
+			pr_err("patch '%s' (replace_set=%u): also_supersede lists its own set %u\n",
+			       name, patch->replace_set, set);
+			return -EINVAL;
+		}
+		if (klp_set_listed(patch->replace_supersedes,
+				   patch->nr_replace_supersedes, set) ||
+		    klp_set_listed(patch->replace_also_supersede, i, set)) {
+			pr_err("patch '%s' (replace_set=%u): also_supersede lists set %u, which it already supersedes\n",
+			       name, patch->replace_set, set);
+			return -EINVAL;
+		}
+		len += scnprintf(sets + len, sizeof(sets) - len, "%s%u",
+				 i ? "," : "", set);
+	}
+
+	pr_warn("patch '%s' (replace_set=%u): operator override: also supersedes set %s\n",
+		name, patch->replace_set, sets);
+	return 0;
+}
+
 static int klp_replace_set_validate(const struct klp_patch *patch)
 {
 	int ret;
@@ -162,7 +227,11 @@ static int klp_replace_set_validate(const struct klp_patch *patch)
 	if (ret)
 		return ret;
 
-	return klp_replace_set_validate_supersedes(patch);
+	ret = klp_replace_set_validate_supersedes(patch);
+	if (ret)
+		return ret;
+
+	return klp_replace_set_validate_also(patch);
 }
 
 /* /sys/kernel/livepatch/<patch>/replace_set: the set, or "private" */
@@ -192,13 +261,31 @@ static ssize_t replace_supersedes_show(struct kobject *kobj,
 	return len + sysfs_emit_at(buf, len, "\n");
 }
 
+/* /sys/kernel/livepatch/<patch>/replace_also_supersede: "9", or empty */
+static ssize_t replace_also_supersede_show(struct kobject *kobj,
+					   struct kobj_attribute *attr, char *buf)
+{
+	const struct klp_patch *patch = klp_patch_from_kobj(kobj);
+	unsigned int i;
+	int len = 0;
+
+	for (i = 0; i < klp_replace_set_nr_also(patch); i++)
+		len += sysfs_emit_at(buf, len, "%s%u", i ? " " : "",
+				     patch->replace_also_supersede[i]);
+
+	return len + sysfs_emit_at(buf, len, "\n");
+}
+
 static struct kobj_attribute replace_set_kobj_attr = __ATTR_RO(replace_set);
+static struct kobj_attribute replace_also_supersede_kobj_attr =
+	__ATTR_RO(replace_also_supersede);
 static struct kobj_attribute replace_supersedes_kobj_attr =
 	__ATTR_RO(replace_supersedes);
 
 static struct attribute *klp_replace_set_attrs[] = {
 	&replace_set_kobj_attr.attr,
 	&replace_supersedes_kobj_attr.attr,
+	&replace_also_supersede_kobj_attr.attr,
 	NULL
 };
 

@@ -82,7 +82,8 @@ static int klp_tag_check(const struct klp_patch *new_patch,
 
 static int klp_tag_validate(const struct klp_patch *patch)
 {
-	if (patch->nr_replace_supersedes || patch->replace_supersedes) {
+	if (patch->nr_replace_supersedes || patch->replace_supersedes ||
+	    (patch->nr_replace_also_supersede && *patch->nr_replace_also_supersede)) {
 		pr_err("patch '%s' sets replace_supersedes, which policy 'tag' does not read\n",
 		       patch->mod->name);
 		return -EINVAL;

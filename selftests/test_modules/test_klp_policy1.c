@@ -130,10 +130,14 @@ static struct klp_object objs[3];
 
 static struct klp_state states[2];
 
+/* also_supersede=<sets>: the operator's override of the replace_set policy */
+KLP_REPLACE_SET_ALSO_SUPERSEDE_PARAM();
+
 static struct klp_patch patch = {
 	.mod = THIS_MODULE,
 	.objs = objs,
 	.states = states,
+	KLP_REPLACE_SET_ALSO_SUPERSEDE,
 };
 
 static int test_klp_policy_init(void)

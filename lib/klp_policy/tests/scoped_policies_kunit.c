@@ -59,6 +59,8 @@ struct tp_spec {
 	unsigned int version;
 	const unsigned int *sup;	/* replace_supersedes */
 	unsigned int nr_sup;
+	const unsigned int *also;	/* replace_also_supersede */
+	const unsigned int *nr_also;
 };
 
 static void tp_dummy(void)
@@ -102,6 +104,8 @@ static struct klp_patch *tp_build(struct kunit *test, const char *name,
 	patch->states[0].version = spec->version;
 	patch->replace_supersedes = spec->sup;
 	patch->nr_replace_supersedes = spec->nr_sup;
+	patch->replace_also_supersede = spec->also;
+	patch->nr_replace_also_supersede = spec->nr_also;
 	INIT_LIST_HEAD(&patch->list);
 	INIT_LIST_HEAD(&patch->replaced_list);
 	INIT_LIST_HEAD(&patch->replaced_node);
@@ -146,6 +150,10 @@ struct tp_decision {
 #define LEGACY(r)	.kind = TP_LEGACY, .replace = (r)
 #define SUP(...)	.sup = (const unsigned int[]){ __VA_ARGS__ },	\
 			.nr_sup = ARRAY_SIZE(((const unsigned int[]){ __VA_ARGS__ }))
+/* What also_supersede=<sets> on the module's command line gives. */
+#define ALSO(...)	.also = (const unsigned int[]){ __VA_ARGS__ },	\
+			.nr_also = &(const unsigned int){			\
+				ARRAY_SIZE(((const unsigned int[]){ __VA_ARGS__ })) }
 
 /*
  * The decision as the core takes it, with O enabled: N's policy decides
@@ -253,6 +261,13 @@ static const struct tp_decision replace_set_cases[] = {
 	{ "superseded set: the same state version is fine",
 	  { SET(0), SUP(7), .func = "f1", .state = 3, .version = 2 },
 	  { SET(7), .func = "f2", .state = 3, .version = 2 }, true, 0 },
+	{ "an operator's also_supersede=9 replaces set 9",
+	  { SET(0), SUP(7), ALSO(9), .func = "f1" }, { SET(9), .func = "f1" }, true, 0 },
+	{ "also_supersede=9 keeps set 11, which may not share",
+	  { SET(0), ALSO(9), .func = "f1" }, { SET(11), .func = "f1" }, false, -EINVAL },
+	{ "also_supersede=9: a missing state of set 9 is refused",
+	  { SET(0), ALSO(9), .func = "f1" },
+	  { SET(9), .func = "f2", .state = 3, .version = 1 }, true, -EINVAL },
 	{ "a set 7 patch does not supersede the set 0 patch that superseded 7",
 	  { SET(7), .func = "f2" }, { SET(0), SUP(7), .func = "f1" }, false, 0 },
 };
@@ -383,6 +398,20 @@ static const struct tp_validation validation_cases[] = {
 	{ "tag with a supersede list", { TAG(1), SUP(7), .func = "f" }, 0, 0, -EINVAL },
 	{ "legacy with a supersede list", { LEGACY(true), SUP(7), .func = "f" },
 	  0, 0, -EINVAL },
+	{ "replace_set with also_supersede=9", { SET(0), SUP(7), ALSO(9), .func = "f" },
+	  0, 0, 0 },
+	{ "also_supersede declared, not set",
+	  { SET(0), .also = (const unsigned int[]){ 0 }, .nr_also = &(const unsigned int){ 0 },
+	    .func = "f" }, 0, 0, 0 },
+	{ "also_supersede of its own set", { SET(4), ALSO(4), .func = "f" }, 0, 0, -EINVAL },
+	{ "also_supersede of a set already superseded",
+	  { SET(0), SUP(7), ALSO(9, 7), .func = "f" }, 0, 0, -EINVAL },
+	{ "also_supersede of set 9 twice", { SET(0), ALSO(9, 9), .func = "f" }, 0, 0, -EINVAL },
+	{ "also_supersede without selecting replace_set",
+	  { SET_DEF(true), ALSO(9), .func = "f" }, 0, 0, -EINVAL },
+	{ "tag with also_supersede", { TAG(1), ALSO(9), .func = "f" }, 0, 0, -EINVAL },
+	{ "legacy with also_supersede", { LEGACY(false), ALSO(9), .func = "f" },
+	  0, 0, -EINVAL },
 };
 
 KUNIT_ARRAY_PARAM_DESC(validation, validation_cases, desc);
@@ -427,6 +456,9 @@ static const struct tp_show show_cases[] = {
 	{ "set 0 supersedes 7", { SET(0), SUP(7), .func = "f" }, "replace_supersedes", "7\n" },
 	{ "set 0 supersedes 9 and 4294967295", { SET(0), SUP(9, 4294967295U), .func = "f" },
 	  "replace_supersedes", "9 4294967295\n" },
+	{ "set 0, no also_supersede", { SET(0), .func = "f" }, "replace_also_supersede", "\n" },
+	{ "set 0, also_supersede=9,11", { SET(0), ALSO(9, 11), .func = "f" },
+	  "replace_also_supersede", "9 11\n" },
 	{ "tag 0", { TAG(0), .func = "f" }, "replace_tag", "0\n" },
 	{ "tag 4294967295", { TAG(4294967295U), .func = "f" }, "replace_tag", "4294967295\n" },
 	{ "tag default .replace=true", { TAG_DEF(true), .func = "f" }, "replace_tag", "1\n" },
