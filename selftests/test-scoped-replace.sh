@@ -50,11 +50,16 @@ function use_policy() {
 	OFF="policy=$POLICY $PARAM=$OFFBAND"
 }
 
-# The messages of a patch loaded and removed without surprises.
-function enable_msgs() {
+# The messages of a patch whose transition starts (and may stall).
+function start_msgs() {
 	echo "livepatch: enabling patch '$1'
 livepatch: '$1': initializing patching transition
-livepatch: '$1': starting patching transition
+livepatch: '$1': starting patching transition"
+}
+
+# The messages of a patch loaded and removed without surprises.
+function enable_msgs() {
+	echo "$(start_msgs "$1")
 livepatch: '$1': completing patching transition
 livepatch: '$1': patching complete"
 }
@@ -394,9 +399,7 @@ $(enable_msgs $MOD_LP1)
 % insmod test_modules/$MOD_LP3.ko $OFF funca=0 funcb=1
 $(enable_msgs $MOD_LP3)
 % insmod test_modules/$MOD_LP2.ko $CUM busy=1
-livepatch: enabling patch '$MOD_LP2'
-livepatch: '$MOD_LP2': initializing patching transition
-livepatch: '$MOD_LP2': starting patching transition
+$(start_msgs $MOD_LP2)
 % echo 0 > $KLP_SYSFS_DIR/$MOD_LP2/enabled
 livepatch: '$MOD_LP2': reversing transition from patching to unpatching
 livepatch: '$MOD_LP2': starting unpatching transition
@@ -477,9 +480,7 @@ $(enable_msgs $MOD_LP1)
 $(enable_msgs $MOD_LP2)
 $MOD_LP2: version_proc_show: sleeping
 % insmod test_modules/$MOD_LP3.ko replace=1
-livepatch: enabling patch '$MOD_LP3'
-livepatch: '$MOD_LP3': initializing patching transition
-livepatch: '$MOD_LP3': starting patching transition
+$(start_msgs $MOD_LP3)
 % echo 0 > /sys/module/$MOD_LP2/parameters/sleep
 livepatch: '$MOD_LP3': completing patching transition
 livepatch: '$MOD_LP3': patching complete
@@ -523,9 +524,7 @@ $(enable_msgs $MOD_LP5)
 % insmod test_modules/$MOD_LP3.ko $OFF funca=0 funcb=1
 $(enable_msgs $MOD_LP3)
 % insmod test_modules/$MOD_LP2.ko $CUM busy=1
-livepatch: enabling patch '$MOD_LP2'
-livepatch: '$MOD_LP2': initializing patching transition
-livepatch: '$MOD_LP2': starting patching transition
+$(start_msgs $MOD_LP2)
 % echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force
 livepatch: forcing remaining tasks to the patched state
 livepatch: '$MOD_LP2': completing patching transition
@@ -631,9 +630,7 @@ $(enable_msgs $MOD_LP1)
 $(enable_msgs $MOD_LP2)
 $MOD_LP2: version_proc_show: sleeping
 % insmod test_modules/$MOD_LP3.ko $CUM funcb=1 supersedes=$OFFBAND
-livepatch: enabling patch '$MOD_LP3'
-livepatch: '$MOD_LP3': initializing patching transition
-livepatch: '$MOD_LP3': starting patching transition
+$(start_msgs $MOD_LP3)
 % echo 0 > $KLP_SYSFS_DIR/$MOD_LP3/enabled
 livepatch: '$MOD_LP3': reversing transition from patching to unpatching
 livepatch: '$MOD_LP3': starting unpatching transition
@@ -641,9 +638,7 @@ livepatch: '$MOD_LP3': completing unpatching transition
 livepatch: '$MOD_LP3': unpatching complete
 % rmmod $MOD_LP3
 % insmod test_modules/$MOD_LP3.ko $CUM funcb=1 supersedes=$OFFBAND
-livepatch: enabling patch '$MOD_LP3'
-livepatch: '$MOD_LP3': initializing patching transition
-livepatch: '$MOD_LP3': starting patching transition
+$(start_msgs $MOD_LP3)
 % echo 0 > /sys/module/$MOD_LP2/parameters/sleep
 livepatch: '$MOD_LP3': completing patching transition
 livepatch: '$MOD_LP3': patching complete
