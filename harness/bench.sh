@@ -72,7 +72,7 @@ if ! grep -q '^BENCH-DONE' "$LOGS/bench-console.log"; then
 	exit 1
 fi
 
-python3 "$PROJECT/harness/bench-report.py" "$B/samples.csv" "$B" "$MODE" ||
+/usr/bin/python3 "$PROJECT/harness/bench-report.py" "$B/samples.csv" "$B" "$MODE" ||
 	{ record_check fail "bench ($MODE): results" "$B/samples.csv"; exit 1; }
 record_check pass "bench ($MODE): scoped replace transitions C, legacy C + kF; stall avoided"
-echo "bench: $MODE run in $(since "$start")s; $B/bench.csv, $B/bench.svg"
+echo "bench: $MODE run in $(since "$start")s; $B/bench.csv, $B/bench.svg, $B/bench.png"

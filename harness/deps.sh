@@ -9,7 +9,7 @@
 PACKAGES="
 	linux-source-6.12 xz-utils
 	gcc make flex bison bc libelf-dev libssl-dev cpio kmod ccache rsync git
-	python3 python3-ply python3-git perl
+	python3 python3-ply python3-git python3-matplotlib perl
 	qemu-system-x86 qemu-system-data busybox-static
 	bash coreutils procps diffutils util-linux grep sed mawk findutils
 	sparse coccinelle

@@ -18,6 +18,8 @@ MOD_LP2=test_klp_policy2
 MOD_LP3=test_klp_policy3
 MOD_LP5=test_klp_policy5
 MOD_TARGET_BUSY=test_klp_callbacks_busy
+MOD_TARGET=test_klp_policy_target
+TARGET_ANSWER=/sys/module/$MOD_TARGET/parameters/answer
 AVAILABLE=/sys/module/livepatch/parameters/available_replace_policies
 
 setup_config
@@ -624,6 +626,33 @@ unload_lp $MOD_LP2
 disable_lp $MOD_LP3
 unload_lp $MOD_LP3
 
+# The same fold-in on a function of a module loaded after the patches:
+# - lp2 (off-band fix, set 7) patches test_klp_policy_target_answer()
+#   before test_klp_policy_target is loaded: the module runs lp2's code
+#   from the moment it is loaded
+# - lp3 (v3, set 0, supersedes set 7) takes it over in the one
+#   transition that replaces lp1 and lp2
+# - reloaded after lp3, the module runs lp3's code; once lp3 is disabled,
+#   its own
+load_lp $MOD_LP1 $CUM
+load_lp $MOD_LP2 $OFF funca=0 target=1
+load_mod $MOD_TARGET
+check_file $TARGET_ANSWER "$MOD_LP2: test_klp_policy_target_answer"
+load_lp $MOD_LP3 $CUM target=1 supersedes=$OFFBAND
+wait_removed $MOD_LP1
+wait_removed $MOD_LP2
+check_patches "$MOD_LP3"
+check_file $TARGET_ANSWER "$MOD_LP3: test_klp_policy_target_answer"
+unload_mod $MOD_TARGET
+load_mod $MOD_TARGET
+check_file $TARGET_ANSWER "$MOD_LP3: test_klp_policy_target_answer"
+unload_lp $MOD_LP1
+unload_lp $MOD_LP2
+disable_lp $MOD_LP3
+check_file $TARGET_ANSWER "$MOD_TARGET: original"
+unload_lp $MOD_LP3
+unload_mod $MOD_TARGET
+
 check_result "% insmod test_modules/$MOD_LP1.ko $CUM
 $(enable_msgs $MOD_LP1)
 % insmod test_modules/$MOD_LP2.ko $OFF funca=0 funcb=1 sleep=1
@@ -669,6 +698,23 @@ $(enable_msgs $MOD_LP3)
 % rmmod $MOD_LP1
 % rmmod $MOD_LP2
 $(disable_msgs $MOD_LP3)
-% rmmod $MOD_LP3"
+% rmmod $MOD_LP3
+% insmod test_modules/$MOD_LP1.ko $CUM
+$(enable_msgs $MOD_LP1)
+% insmod test_modules/$MOD_LP2.ko $OFF funca=0 target=1
+$(enable_msgs $MOD_LP2)
+% insmod test_modules/$MOD_TARGET.ko
+livepatch: applying patch '$MOD_LP2' to loading module '$MOD_TARGET'
+% insmod test_modules/$MOD_LP3.ko $CUM target=1 supersedes=$OFFBAND
+$(enable_msgs $MOD_LP3)
+% rmmod $MOD_TARGET
+livepatch: reverting patch '$MOD_LP3' on unloading module '$MOD_TARGET'
+% insmod test_modules/$MOD_TARGET.ko
+livepatch: applying patch '$MOD_LP3' to loading module '$MOD_TARGET'
+% rmmod $MOD_LP1
+% rmmod $MOD_LP2
+$(disable_msgs $MOD_LP3)
+% rmmod $MOD_LP3
+% rmmod $MOD_TARGET"
 
 exit 0

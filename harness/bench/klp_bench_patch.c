@@ -7,7 +7,9 @@
  * the policy, its parameter and the target functions patched:
  * klp_bench_fn_<first> .. klp_bench_fn_<first + count - 1>, plus
  * klp_bench_sleep_fn() with sleepfn=1, whose new code sleeps while
- * the sleep parameter is set.
+ * the sleep parameter is set, and klp_bench_fold_fn() with foldval=<n>,
+ * whose new code returns n. supersede=<set> lists one replace set the
+ * patch supersedes.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -41,6 +43,11 @@ static int conflict = -1;
 module_param(conflict, int, 0400);
 static bool sleep;
 module_param(sleep, bool, 0644);
+static int foldval;
+module_param(foldval, int, 0400);
+static int supersede = -1;
+module_param(supersede, int, 0400);
+static unsigned int supersedes[1];
 /*
  * With a conflict, try the refused klp_enable_patch() this many times and
  * report the fastest: a refusal changes nothing, so every try does the
@@ -67,7 +74,13 @@ static noinline void bench_new_sleep_fn(void)
 		msleep(10);
 }
 
-static struct klp_func funcs[BENCH_MAX_FUNCS + 2];
+static noinline int bench_new_fold_fn(void)
+{
+	return READ_ONCE(foldval);
+}
+
+/* count functions, conflict, sleepfn, foldval and the terminator */
+static struct klp_func funcs[BENCH_MAX_FUNCS + 4];
 static char names[BENCH_MAX_FUNCS + 1][24];
 
 static struct klp_object objs[] = {
@@ -103,6 +116,16 @@ static int bench_patch_init(void)
 	if (sleepfn) {
 		funcs[nr].old_name = "klp_bench_sleep_fn";
 		funcs[nr++].new_func = bench_new_sleep_fn;
+	}
+
+	if (foldval) {
+		funcs[nr].old_name = "klp_bench_fold_fn";
+		funcs[nr++].new_func = bench_new_fold_fn;
+	}
+	if (supersede >= 0) {
+		supersedes[0] = supersede;
+		patch.replace_supersedes = supersedes;
+		patch.nr_replace_supersedes = 1;
 	}
 
 	/* By name; none (the default policy) when the parameter is empty. */

@@ -11,6 +11,12 @@
  *                              the fastest round's picoseconds per call
  *   sleeper=1|0                start/stop a thread that calls
  *                              klp_bench_sleep_fn() every 10 ms
+ *   watch=1|0                  start/stop a thread that calls
+ *                              klp_bench_fold_fn() in a loop and counts
+ *                              the calls that ran its original code and
+ *                              those that ran the folding patch's (2);
+ *                              watch_calls, watch_unfixed, watch_folded
+ *                              and watch_window_us then read what it saw
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -27,6 +33,20 @@ static noinline void klp_bench_sleep_fn(void)
 	/* Patched by an off-band patch whose version sleeps. */
 	barrier();
 }
+
+/*
+ * The function an off-band fix patches and a cumulative patch later
+ * folds in: the original returns 0, each patch its own non-zero value.
+ * Called through a pointer read at each call, so that the compiler keeps
+ * it whole.
+ */
+static noinline int klp_bench_fold_fn(void)
+{
+	barrier();
+	return 0;
+}
+
+static int (*fold_fn)(void) = klp_bench_fold_fn;
 
 /*
  * The fastest round rather than the total: a timer interrupt or a host
@@ -103,6 +123,73 @@ static const struct kernel_param_ops bench_sleeper_ops = {
 };
 module_param_cb(sleeper, &bench_sleeper_ops, NULL, 0200);
 
+/*
+ * The fold-in's exposure window: from the first to the last call of
+ * klp_bench_fold_fn() that ran the original, unfixed code while the
+ * watcher ran. The watcher sleeps between calls, so a transition finds
+ * it outside the function and switches it at once.
+ */
+static struct task_struct *watch_task;
+static ulong watch_calls, watch_unfixed, watch_folded;
+module_param(watch_calls, ulong, 0444);
+module_param(watch_unfixed, ulong, 0444);
+module_param(watch_folded, ulong, 0444);
+static u64 watch_first_ns, watch_last_ns;
+static u64 watch_window_us;
+module_param(watch_window_us, ullong, 0444);
+
+static int bench_watcher(void *unused)
+{
+	while (!kthread_should_stop()) {
+		int impl = READ_ONCE(fold_fn)();
+
+		if (!impl) {
+			u64 now = ktime_get_ns();
+
+			if (!watch_unfixed++)
+				watch_first_ns = now;
+			watch_last_ns = now;
+		} else if (impl == 2) {
+			watch_folded++;
+		}
+		watch_calls++;
+		usleep_range(50, 100);
+	}
+	return 0;
+}
+
+static int bench_watch_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int ret = kstrtobool(val, &on);
+
+	if (ret)
+		return ret;
+	if (on && !watch_task) {
+		watch_calls = 0;
+		watch_unfixed = 0;
+		watch_folded = 0;
+		watch_window_us = 0;
+		watch_task = kthread_run(bench_watcher, NULL, "klp_bench_watcher");
+		if (IS_ERR(watch_task)) {
+			ret = PTR_ERR(watch_task);
+			watch_task = NULL;
+		}
+	} else if (!on && watch_task) {
+		kthread_stop(watch_task);
+		watch_task = NULL;
+		if (watch_unfixed)
+			watch_window_us = div_u64(watch_last_ns - watch_first_ns,
+						  NSEC_PER_USEC);
+	}
+	return ret;
+}
+
+static const struct kernel_param_ops bench_watch_ops = {
+	.set = bench_watch_set,
+};
+module_param_cb(watch, &bench_watch_ops, NULL, 0200);
+
 static int bench_target_init(void)
 {
 	return 0;
@@ -112,6 +199,8 @@ static void bench_target_exit(void)
 {
 	if (sleeper_task)
 		kthread_stop(sleeper_task);
+	if (watch_task)
+		kthread_stop(watch_task);
 }
 
 module_init(bench_target_init);

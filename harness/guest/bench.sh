@@ -299,4 +299,90 @@ for ((r = 0; r < LAT_REPEAT; r++)); do
 	sample call_ps replace_set "$have" "$(hot)"
 done
 unload_all
+
+# 5. Folding an off-band fix into the cumulative line: v2 (cumulative)
+# and an off-band fix whose klp_bench_fold_fn() returns 1 are enabled;
+# v3 carries the fix (returns 2). klp_bench_target's watcher calls the
+# function in a loop and counts the calls that ran its original code
+# (returns 0): the exposure window. Another off-band fix (set 8) shows
+# which methods keep the fixes they do not fold in. Methods:
+# - supersede: v3 (set 0) supersedes the fix's set 7: one transition
+# - disable_then_load: the only way without supersede lists: disable the
+#   fix, wait until it is gone, load v3 (set 0): two transitions
+# - legacy_replace: a legacy replacing v3: one transition, but it would
+#   replace every other off-band fix as well
+# nap: sleep 10 ms without a fork (read -t on a pipe nobody writes)
+exec {NAP_FD}<> <(:)
+nap() {
+	read -r -t 0.01 -u "$NAP_FD" _ || true
+}
+
+# foldin_span: "<transitions> <us>" since the "foldin start" marker:
+# the transitions that completed and the time until the last one did
+foldin_span() {
+	dmesg | awk '
+		function us(l) { sub(/^\[ */, "", l); sub(/\].*/, "", l); split(l, t, "."); return t[1] * 1000000 + t[2] }
+		/klp_bench: foldin start/ { s = us($0); n = 0; e = s }
+		/livepatch: .*: (patching|unpatching) complete/ && s { n++; e = us($0) }
+		END { print n, e - s }'
+}
+
+foldin() {	# foldin <method>
+	local method=$1 v2 fix other v3 n us calls unfixed folded window
+	local W=/sys/module/klp_bench_target/parameters
+	case $method in
+	legacy_replace) v2="replace=1" fix="" other="" v3="replace=1" ;;
+	supersede)
+		v2="policy=replace_set replace_set=0"
+		fix="policy=replace_set replace_set=7"
+		other="policy=replace_set replace_set=8"
+		v3="$v2 supersede=7" ;;
+	disable_then_load)
+		v2="policy=replace_set replace_set=0"
+		fix="policy=replace_set replace_set=7"
+		other="policy=replace_set replace_set=8"
+		v3="$v2" ;;
+	esac
+	insmod $MODS/klp_bench_target.ko
+	load klp_bench_p00 $v2 first=0 count=$C
+	load klp_bench_p02 $fix first=$C count=$F foldval=1
+	load klp_bench_p03 $other first=$((C + F)) count=$F
+	echo 1 > $W/watch
+	nap
+	echo "klp_bench: foldin start" > /dev/kmsg
+	if [ "$method" = disable_then_load ]; then
+		echo 0 > "$KLP/klp_bench_p02/enabled"
+		while [ -d "$KLP/klp_bench_p02" ]; do nap; done
+	fi
+	load klp_bench_p01 $v3 first=0 count=$C foldval=2
+	while [ -d "$KLP/klp_bench_p00" ] || [ -d "$KLP/klp_bench_p02" ]; do nap; done
+	# A replaced patch leaves sysfs once its own free work has run.
+	if [ "$method" = legacy_replace ]; then
+		for ((n = 0; n < 300; n++)); do
+			[ -d "$KLP/klp_bench_p03" ] || break
+			nap
+		done
+	fi
+	nap
+	echo 0 > $W/watch
+	read -r calls < $W/watch_calls
+	read -r unfixed < $W/watch_unfixed
+	read -r folded < $W/watch_folded
+	read -r window < $W/watch_window_us
+	read -r n us <<< "$(foldin_span)"
+	sample foldin_transitions "$method" 0 "$n"
+	sample foldin_us "$method" 0 "$us"
+	sample foldin_calls "$method" 0 "$calls"
+	sample foldin_unfixed_calls "$method" 0 "$unfixed"
+	sample foldin_window_us "$method" 0 "$window"
+	sample foldin_folded_calls "$method" 0 "$folded"
+	sample foldin_other_fix_replaced "$method" 0 "$([ -d "$KLP/klp_bench_p03" ] && echo 0 || echo 1)"
+	unload_all
+}
+
+for ((r = 0; r < REPEAT; r++)); do
+	for method in supersede disable_then_load legacy_replace; do
+		foldin $method
+	done
+done
 echo "BENCH-DONE"

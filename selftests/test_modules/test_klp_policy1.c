@@ -17,8 +17,8 @@
  * every scenario of test-replace-policy.sh and test-scoped-replace.sh
  * (test_klp_policy2.c to test_klp_policy6.c include this file to get
  * other module names). Each new function says which module it comes
- * from, so /proc/cmdline and /proc/version show which implementation
- * runs.
+ * from, so /proc/cmdline, /proc/version and test_klp_policy_target's
+ * answer parameter show which implementation runs.
  */
 
 /*
@@ -69,6 +69,10 @@ static bool busy;
 module_param(busy, bool, 0400);
 MODULE_PARM_DESC(busy, "patch test_klp_callbacks_busy busymod_work_func (default: false)");
 
+static bool target;
+module_param(target, bool, 0400);
+MODULE_PARM_DESC(target, "patch test_klp_policy_target test_klp_policy_target_answer (default: false)");
+
 static uint replace_set;
 module_param(replace_set, uint, 0400);
 MODULE_PARM_DESC(replace_set, "parameter of the replace_set policy (default: 0)");
@@ -117,6 +121,12 @@ static void livepatch_busymod_work_func(struct work_struct *work)
 	pr_info("livepatched busymod_work_func\n");
 }
 
+static int livepatch_target_answer(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s: test_klp_policy_target_answer\n",
+			  THIS_MODULE->name);
+}
+
 static struct klp_func vmlinux_funcs[3];
 
 static struct klp_func busymod_funcs[] = {
@@ -126,7 +136,14 @@ static struct klp_func busymod_funcs[] = {
 	}, { }
 };
 
-static struct klp_object objs[3];
+static struct klp_func target_funcs[] = {
+	{
+		.old_name = "test_klp_policy_target_answer",
+		.new_func = livepatch_target_answer,
+	}, { }
+};
+
+static struct klp_object objs[4];
 
 static struct klp_state states[2];
 
@@ -160,6 +177,11 @@ static int test_klp_policy_init(void)
 		objs[nr_objs++] = (struct klp_object) {
 			.name = "test_klp_callbacks_busy",
 			.funcs = busymod_funcs,
+		};
+	if (target)
+		objs[nr_objs++] = (struct klp_object) {
+			.name = "test_klp_policy_target",
+			.funcs = target_funcs,
 		};
 
 	/*
