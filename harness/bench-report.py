@@ -325,7 +325,7 @@ def foldin(data, failures):
         if not t:
             failures.append("fold-in: no %s samples" % m)
             continue
-        print("   %-18s %11s %9.1f %12s %8.0f %17s %10.1f %12s" % (
+        print("   %-18s %11s %9.1f %12s %8.0f %17s %10.1f %12s %9.0f %14s" % (
             m, "%d" % med(t) if len(set(t)) == 1 else "/".join(map(str, t)),
             med(us) / 1000, spread(us), med(calls),
             "%.0f (%d-%d)" % (med(unfixed), min(unfixed), max(unfixed)) if unfixed else "-",

@@ -62,7 +62,8 @@ kver_of() {
 }
 
 # splat_lines <console log>: kernel splats (lockdep, KASAN, kmemleak as
-# reported by the guest init, WARN, BUG, oops, panic, list corruption).
+# reported by the guest init, WARN, BUG, oops, panic, list corruption,
+# kobject misuse).
 splat_lines() {
-	grep -nE 'WARNING: |BUG: |------------\[ cut here \]|INFO: (possible|trying|task)|possible (circular|recursive) locking|KASAN: |UBSAN: |Kernel panic|general protection fault|list_(add|del) corruption|KLP-KMEMLEAK-BEGIN' "$1" || true
+	grep -nE 'WARNING: |BUG: |------------\[ cut here \]|INFO: (possible|trying|task)|possible (circular|recursive) locking|KASAN: |UBSAN: |Kernel panic|general protection fault|list_(add|del) corruption|kobject: .*(tried to init an initialized object|is not initialized)|KLP-KMEMLEAK-BEGIN' "$1" || true
 }

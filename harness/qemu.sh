@@ -53,6 +53,14 @@ show() {
 	fi
 }
 
+# Hangs are loud: the test kernel panics, with a backtrace, on a task
+# blocked for 120 s (CONFIG_DEFAULT_HUNG_TASK_TIMEOUT) or a CPU that does
+# not schedule for 2 x watchdog_thresh s (soft lockup) or take
+# interrupts for watchdog_thresh s (hard lockup). 20 s rather than 10:
+# under TCG a KASAN kernel can be slow without being stuck. A job still
+# running near the timeout prints KLP-HANG-REPORT (harness/guest/init).
+HANG_DETECT="watchdog_thresh=20"
+
 info "booting the test kernel ($QEMU_ACCEL, job=$job, timeout ${timeout}s), console: $LOG"
 start=$(date +%s)
 set +e
@@ -60,7 +68,7 @@ timeout -k 10 "$timeout" qemu-system-x86_64 "${accel[@]}" \
 	-m 2048 -smp "${QEMU_SMP:-2}" -bios /usr/share/qemu/qboot.rom -no-reboot \
 	-display none -monitor none -serial stdio \
 	-kernel "$KERNEL" -initrd "$INITRD" \
-	-append "console=ttyS0 panic=-1 oops=panic klp.job=$job ${QEMU_APPEND:-}" \
+	-append "console=ttyS0 panic=-1 oops=panic $HANG_DETECT klp.job=$job klp.timeout=$timeout ${QEMU_APPEND:-}" \
 	< /dev/null 2>&1 | sed -u 's/\r//g' | tee "$LOG" | show
 qrc=${PIPESTATUS[0]}
 set -e
@@ -68,10 +76,15 @@ elapsed=$(since "$start")
 
 if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 	echo "error: the guest did not finish within ${timeout}s and was killed (job=$job); console log: $LOG" >&2
+	if grep -q '^KLP-HANG-REPORT-BEGIN' "$LOG"; then
+		echo "what the guest was doing (the whole report is in the log):" >&2
+		sed -n '/^KLP-HANG-REPORT-BEGIN/,/^KLP-HANG-REPORT-END/p' "$LOG" | head -60 >&2
+	fi
 	exit 1
 fi
 if ! grep -q '^KLP-HARNESS-EXIT' "$LOG"; then
 	echo "error: the guest stopped before the end of job $job (qemu exit $qrc); console log: $LOG" >&2
+	splat_lines "$LOG" | head -20 >&2
 	exit 1
 fi
 

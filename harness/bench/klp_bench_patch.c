@@ -83,24 +83,25 @@ static noinline int bench_new_fold_fn(void)
 static struct klp_func funcs[BENCH_MAX_FUNCS + 4];
 static char names[BENCH_MAX_FUNCS + 1][24];
 
-static struct klp_object objs[] = {
-	{
-		.name = "klp_bench_target",
-		.funcs = funcs,
-	}, { }
-};
+static struct klp_object objs[2];
+static struct klp_patch patch;
 
-static struct klp_patch patch = {
-	.mod = THIS_MODULE,
-	.objs = objs,
-};
-
-static int bench_patch_init(void)
+/*
+ * Fill the patch from the parameters. A refused klp_enable_patch() has
+ * initialised the kobjects of the structures it was given and released
+ * them, so each try starts again from zeroed ones.
+ */
+static void bench_fill_patch(void)
 {
-	int i, nr = 0, ret;
+	int i, nr = 0;
 
-	if (count < 0 || count > BENCH_MAX_FUNCS || first < 0)
-		return -EINVAL;
+	memset(funcs, 0, sizeof(funcs));
+	memset(objs, 0, sizeof(objs));
+	memset(&patch, 0, sizeof(patch));
+	objs[0].name = "klp_bench_target";
+	objs[0].funcs = funcs;
+	patch.mod = THIS_MODULE;
+	patch.objs = objs;
 
 	for (i = 0; i < count; i++) {
 		snprintf(names[i], sizeof(names[i]), "klp_bench_fn_%d", first + i);
@@ -117,7 +118,6 @@ static int bench_patch_init(void)
 		funcs[nr].old_name = "klp_bench_sleep_fn";
 		funcs[nr++].new_func = bench_new_sleep_fn;
 	}
-
 	if (foldval) {
 		funcs[nr].old_name = "klp_bench_fold_fn";
 		funcs[nr++].new_func = bench_new_fold_fn;
@@ -134,11 +134,21 @@ static int bench_patch_init(void)
 	patch.replace = replace;
 	patch.replace_set = replace_set;
 	patch.replace_tag = replace_tag;
+}
+
+static int bench_patch_init(void)
+{
+	int i, ret;
+
+	if (count < 0 || count > BENCH_MAX_FUNCS || first < 0)
+		return -EINVAL;
 
 	enable_ns = U64_MAX;
 	for (i = 0; i < (conflict >= 0 ? max(probes, 1) : 1); i++) {
-		u64 start = ktime_get_ns();
+		u64 start;
 
+		bench_fill_patch();
+		start = ktime_get_ns();
 		ret = klp_enable_patch(&patch);
 		enable_ns = min(enable_ns, ktime_get_ns() - start);
 		if (!ret)

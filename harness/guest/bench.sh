@@ -311,8 +311,9 @@ unload_all
 #   fix, wait until it is gone, load v3 (set 0): two transitions
 # - legacy_replace: a legacy replacing v3: one transition, but it would
 #   replace every other off-band fix as well
-# nap: sleep 10 ms without a fork (read -t on a pipe nobody writes)
-exec {NAP_FD}<> <(:)
+# nap: sleep 10 ms without a fork (read -t on a FIFO nobody writes)
+mkfifo /tmp/nap
+exec {NAP_FD}<> /tmp/nap
 nap() {
 	read -r -t 0.01 -u "$NAP_FD" _ || true
 }
