@@ -16,19 +16,12 @@ RESULT_FILE=${RESULT_FILE:-ftrace-handler}
 need_tree
 [ -f "$OBJ/vmlinux" ] || die "no test kernel in $OBJ: run 'make kernel' first"
 
-PRISTINE=$BUILD/pristine
 POBJ=$BUILD/obj-pristine
 FUNC=klp_ftrace_handler
 mkdir -p "$POBJ" "$LOGS"
 start=$(date +%s)
 
-want=$(git -C "$TREE" rev-parse "$PRISTINE_TAG^{commit}")
-if [ "$(git -C "$PRISTINE" rev-parse HEAD 2>/dev/null)" != "$want" ]; then
-	rm -rf "$PRISTINE"
-	git -C "$TREE" worktree prune
-	git -C "$TREE" worktree add -q --detach "$PRISTINE" "$want" ||
-		die "cannot check out $PRISTINE_TAG into $PRISTINE"
-fi
+pristine_worktree
 
 # The series' own options drop out in olddefconfig; everything else,
 # compiler flags included, is the test kernel's.

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 need_tree
-FRAGMENT=$PROJECT/harness/test-kernel.config
+FRAGMENT=${KERNEL_FRAGMENT:-$PROJECT/harness/test-kernel.config}
 mkdir -p "$OBJ" "$LOGS"
 start=$(date +%s)
 
@@ -37,7 +37,16 @@ make -s -C "$TREE" O="$OBJ" INSTALL_MOD_PATH="$BUILD/modroot" INSTALL_MOD_STRIP=
 	die "modules_install failed: $LOGS/modules-install.log"
 
 # The selftests and their test modules (built against $OBJ) as kselftest
-# installs them: run_kselftest.sh plus the livepatch collection.
+# installs them: run_kselftest.sh plus the livepatch collection. The
+# modules are built in the source tree, shared by every build directory
+# (make matrix): built last against another kernel, they are cleaned
+# first, since kbuild would not see that the kernel changed.
+testmods=$TREE/tools/testing/selftests/livepatch/test_modules
+built_for=$(git -C "$TREE" rev-parse --git-dir)/klp-test-modules-built-for
+if [ "$(cat "$built_for" 2>/dev/null)" != "$OBJ" ]; then
+	make -s -C "$testmods" KDIR="$OBJ" clean > /dev/null 2>&1 || true
+	echo "$OBJ" > "$built_for"
+fi
 rm -rf "$BUILD/kselftest"
 make -C "$TREE/tools/testing/selftests" TARGETS=livepatch KDIR="$OBJ" CC="$(kcc)" \
 	INSTALL_PATH="$BUILD/kselftest" install > "$LOGS/selftests-build.log" 2>&1 ||

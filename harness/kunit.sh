@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 need_tree
-RESULT_FILE=kunit
+RESULT_FILE=${RESULT_FILE:-kunit}
 mkdir -p "$LOGS" "$RESULTS"
 rm -f "$RESULTS/$RESULT_FILE" "$BUILD/kunit.json"
 start=$(date +%s)
@@ -15,7 +15,7 @@ start=$(date +%s)
 set +e
 (cd "$TREE" && python3 tools/testing/kunit/kunit.py run \
 	--arch=x86_64 --build_dir="$KUNIT_OBJ" \
-	--kunitconfig="$PROJECT/kunit/.kunitconfig" \
+	--kunitconfig="${KUNITCONFIG:-$PROJECT/kunit/.kunitconfig}" \
 	--jobs="$JOBS" --make_options "CC=$(kcc)" \
 	--timeout="${KUNIT_TIMEOUT:-600}" \
 	--json="$BUILD/kunit.json" ${KUNIT_ARGS:-}) 2>&1 | tee "$LOGS/kunit.log"

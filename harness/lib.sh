@@ -8,9 +8,9 @@ BUILD=${BUILD:-$PROJECT/build}
 case $BUILD in /*) ;; *) BUILD=$PROJECT/$BUILD ;; esac
 TREE=$BUILD/linux		# assembled kernel source tree (a git repository)
 OBJ=$BUILD/obj			# O= output of the test kernel
-KUNIT_OBJ=$BUILD/kunit		# --build_dir of kunit.py
+KUNIT_OBJ=${KUNIT_OBJ:-$BUILD/kunit}	# --build_dir of kunit.py
 LOGS=$BUILD/logs
-RESULTS=$BUILD/results		# one file per check: "<pass|fail> <name>"
+RESULTS=${RESULTS:-$BUILD/results}	# one file per check: "<pass|fail> <name>"
 JOBS=${JOBS:-$(($(nproc) + 1))}
 DEBIAN_KSRC_TARBALL=/usr/src/linux-source-6.12.tar.xz
 PRISTINE_TAG=klp-pristine
@@ -66,4 +66,17 @@ kver_of() {
 # kobject misuse).
 splat_lines() {
 	grep -nE 'WARNING: |BUG: |------------\[ cut here \]|INFO: (possible|trying|task)|possible (circular|recursive) locking|KASAN: |UBSAN: |Kernel panic|general protection fault|list_(add|del) corruption|kobject: .*(tried to init an initialized object|is not initialized)|KLP-KMEMLEAK-BEGIN' "$1" || true
+}
+
+# pristine_worktree: $BUILD/pristine, the tree at $PRISTINE_TAG (a git
+# worktree of $TREE), checked out once.
+PRISTINE=$BUILD/pristine
+pristine_worktree() {
+	local want
+	want=$(git -C "$TREE" rev-parse "$PRISTINE_TAG^{commit}")
+	[ "$(git -C "$PRISTINE" rev-parse HEAD 2>/dev/null)" = "$want" ] && return 0
+	rm -rf "$PRISTINE"
+	git -C "$TREE" worktree prune
+	git -C "$TREE" worktree add -q --detach "$PRISTINE" "$want" ||
+		die "cannot check out $PRISTINE_TAG into $PRISTINE"
 }
