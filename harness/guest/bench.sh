@@ -3,7 +3,8 @@
 # Guest job for 'make bench': measures what scoped replacement saves.
 # Prints one "BENCH,<measure>,<policy>,<x>,<value>" line per sample;
 # harness/bench-report.py turns them into the table, CSV and plot.
-# klp.bench=smoke on the command line runs a tiny version for make check.
+# klp.bench=smoke on the command line runs a tiny version for make check,
+# klp.bench=foldin only the fold-in measurement (section 5).
 . /harness/lib.sh
 set -e
 
@@ -14,6 +15,8 @@ C=32	# functions of the cumulative patch
 F=4	# functions of each off-band patch
 if [ "$mode" = smoke ]; then
 	KS="0 1" REPEAT=1 LAT_REPEAT=1 PROBES=3 NS="1 2" ROUNDS=20 STALL_WAKE=5
+elif [ "$mode" = foldin ]; then
+	REPEAT=5
 else
 	# The latency samples are the noisiest (single ms spans), hence more.
 	KS="0 1 4 16 64" REPEAT=3 LAT_REPEAT=5 PROBES=20 NS="1 4 16 64" ROUNDS=200 STALL_WAKE=5
@@ -197,108 +200,111 @@ offband() {	# offband <policy> <from> <to>: load off-band fixes from..to-1
 	done
 }
 
-for policy in replace_set tag; do
-	insmod $MODS/klp_bench_target.ko
-	load klp_bench_p00 $(scope $policy cumulative) first=0 count=$C
-	have=0
-	for k in $KS; do
-		offband $policy $have "$k"
-		have=$k
-		for ((r = 0; r < REPEAT; r++)); do update $policy "$k" $C; done
-		update $policy "$k" $C slab
-	done
-	unload_all
-done
-
-# Legacy: the first update at each k replaces the k fixes too, so it must
-# carry them; the next ones replace a cumulative patch that carries them.
-insmod $MODS/klp_bench_target.ko
-load klp_bench_p00 replace=1 first=0 count=$C
-for k in $KS; do
-	mods=
-	for ((i = 0; i < k; i++)); do
-		printf -v m 'klp_bench_p%02d' $((i + 2))
-		mods="$mods $m"
-	done
-	# shellcheck disable=SC2086 # one word per module
-	[ -n "$mods" ] && remove $mods
-	offband legacy 0 "$k"
-	for ((r = 0; r < REPEAT; r++)); do
-		update legacy "$k" $((C + k * F))
-	done
-	update legacy "$k" $((C + k * F)) slab
-done
-unload_all
-
-# 2. Stall: a task sleeps in the off-band fix's code during the update.
-for policy in legacy replace_set; do
-	for ((r = 0; r < REPEAT; r++)); do
+# klp.bench=foldin runs only section 5, with more repeats.
+if [ "$mode" != foldin ]; then
+	for policy in replace_set tag; do
 		insmod $MODS/klp_bench_target.ko
 		load klp_bench_p00 $(scope $policy cumulative) first=0 count=$C
-		load klp_bench_p02 $(scope $policy offband 0) first=$C count=$F sleepfn=1 sleep=1
-		echo 1 > /sys/module/klp_bench_target/parameters/sleeper
-		sleep 1
-		if [ $policy = legacy ]; then
-			extra="count=$((C + F)) sleepfn=1"
-		else
-			extra="count=$C"
-		fi
-		(sleep "$STALL_WAKE"; echo 0 > /sys/module/klp_bench_p02/parameters/sleep) &
-		waker=$!
-		echo "klp_bench: insmod klp_bench_p01" > /dev/kmsg
-		load klp_bench_p01 $(scope $policy cumulative) first=0 $extra
-		asleep=$(cat /sys/module/klp_bench_p02/parameters/sleep)
-		sample stall_us $policy "$STALL_WAKE" "$(span_us klp_bench_p01)"
-		sample stall_sleeper_still_asleep $policy "$STALL_WAKE" "$([ "$asleep" = Y ] && echo 1 || echo 0)"
-		wait $waker
-		echo 0 > /sys/module/klp_bench_target/parameters/sleeper
+		have=0
+		for k in $KS; do
+			offband $policy $have "$k"
+			have=$k
+			for ((r = 0; r < REPEAT; r++)); do update $policy "$k" $C; done
+			update $policy "$k" $C slab
+		done
 		unload_all
 	done
-done
 
-# 3. Enable latency against the number of loaded patches (replace_set):
-# enable_ns is a whole klp_enable_patch() of a new set's patch (policy,
-# checks, kobjects, ftrace registration); decide_ns is one refused at the
-# very end of the scan (its last function is the newest patch's), which
-# is the policy's decision and scope checks over every loaded patch: the
-# fastest of PROBES tries within one insmod.
-# 4. Hot path: calls to a patched function (klp_bench_fn_0, patched by
-# p01) with 0 and then with all those unrelated patches loaded; each
-# sample is the fastest of ROUNDS rounds of 1000 calls, after one
-# untimed pass so TCG has translated the path.
-hot() {
-	echo "0 $ROUNDS" > /sys/module/klp_bench_target/parameters/call
-	cat /sys/module/klp_bench_target/parameters/call_ps
-}
-insmod $MODS/klp_bench_target.ko
-load klp_bench_p01 policy=replace_set replace_set=0 first=0 count=1
-hot > /dev/null
-for ((r = 0; r < LAT_REPEAT; r++)); do
-	sample call_ps replace_set 0 "$(hot)"
-done
-have=0
-for n in $NS; do
-	offband replace_set $have "$n"
-	have=$n
-	last=$((C + (n - 1) * F))
-	for ((r = 0; r < LAT_REPEAT; r++)); do
-		load klp_bench_p00 policy=replace_set replace_set=7 first=$((C + n * F)) count=$F
-		sample enable_ns replace_set "$n" "$(cat /sys/module/klp_bench_p00/parameters/enable_ns)"
-		echo 0 > "$KLP/klp_bench_p00/enabled"
-		while [ -d "$KLP/klp_bench_p00" ]; do sleep 0.1; done
-		remove klp_bench_p00
-		insmod $MODS/klp_bench_p98.ko policy=replace_set replace_set=999 \
-			first=$((C + n * F)) count=$F conflict=$last probes=$PROBES 2>/dev/null &&
-			die_bench "probe patch was not refused"
-		sample decide_ns replace_set "$n" \
-			"$(dmesg | grep 'klp_bench_p98: enable_ns=' | tail -1 | sed 's/.*enable_ns=\([0-9]*\) ret=-22$/\1/')"
+	# Legacy: the first update at each k replaces the k fixes too, so it must
+	# carry them; the next ones replace a cumulative patch that carries them.
+	insmod $MODS/klp_bench_target.ko
+	load klp_bench_p00 replace=1 first=0 count=$C
+	for k in $KS; do
+		mods=
+		for ((i = 0; i < k; i++)); do
+			printf -v m 'klp_bench_p%02d' $((i + 2))
+			mods="$mods $m"
+		done
+		# shellcheck disable=SC2086 # one word per module
+		[ -n "$mods" ] && remove $mods
+		offband legacy 0 "$k"
+		for ((r = 0; r < REPEAT; r++)); do
+			update legacy "$k" $((C + k * F))
+		done
+		update legacy "$k" $((C + k * F)) slab
 	done
-done
-hot > /dev/null
-for ((r = 0; r < LAT_REPEAT; r++)); do
-	sample call_ps replace_set "$have" "$(hot)"
-done
-unload_all
+	unload_all
+
+	# 2. Stall: a task sleeps in the off-band fix's code during the update.
+	for policy in legacy replace_set; do
+		for ((r = 0; r < REPEAT; r++)); do
+			insmod $MODS/klp_bench_target.ko
+			load klp_bench_p00 $(scope $policy cumulative) first=0 count=$C
+			load klp_bench_p02 $(scope $policy offband 0) first=$C count=$F sleepfn=1 sleep=1
+			echo 1 > /sys/module/klp_bench_target/parameters/sleeper
+			sleep 1
+			if [ $policy = legacy ]; then
+				extra="count=$((C + F)) sleepfn=1"
+			else
+				extra="count=$C"
+			fi
+			(sleep "$STALL_WAKE"; echo 0 > /sys/module/klp_bench_p02/parameters/sleep) &
+			waker=$!
+			echo "klp_bench: insmod klp_bench_p01" > /dev/kmsg
+			load klp_bench_p01 $(scope $policy cumulative) first=0 $extra
+			asleep=$(cat /sys/module/klp_bench_p02/parameters/sleep)
+			sample stall_us $policy "$STALL_WAKE" "$(span_us klp_bench_p01)"
+			sample stall_sleeper_still_asleep $policy "$STALL_WAKE" "$([ "$asleep" = Y ] && echo 1 || echo 0)"
+			wait $waker
+			echo 0 > /sys/module/klp_bench_target/parameters/sleeper
+			unload_all
+		done
+	done
+
+	# 3. Enable latency against the number of loaded patches (replace_set):
+	# enable_ns is a whole klp_enable_patch() of a new set's patch (policy,
+	# checks, kobjects, ftrace registration); decide_ns is one refused at the
+	# very end of the scan (its last function is the newest patch's), which
+	# is the policy's decision and scope checks over every loaded patch: the
+	# fastest of PROBES tries within one insmod.
+	# 4. Hot path: calls to a patched function (klp_bench_fn_0, patched by
+	# p01) with 0 and then with all those unrelated patches loaded; each
+	# sample is the fastest of ROUNDS rounds of 1000 calls, after one
+	# untimed pass so TCG has translated the path.
+	hot() {
+		echo "0 $ROUNDS" > /sys/module/klp_bench_target/parameters/call
+		cat /sys/module/klp_bench_target/parameters/call_ps
+	}
+	insmod $MODS/klp_bench_target.ko
+	load klp_bench_p01 policy=replace_set replace_set=0 first=0 count=1
+	hot > /dev/null
+	for ((r = 0; r < LAT_REPEAT; r++)); do
+		sample call_ps replace_set 0 "$(hot)"
+	done
+	have=0
+	for n in $NS; do
+		offband replace_set $have "$n"
+		have=$n
+		last=$((C + (n - 1) * F))
+		for ((r = 0; r < LAT_REPEAT; r++)); do
+			load klp_bench_p00 policy=replace_set replace_set=7 first=$((C + n * F)) count=$F
+			sample enable_ns replace_set "$n" "$(cat /sys/module/klp_bench_p00/parameters/enable_ns)"
+			echo 0 > "$KLP/klp_bench_p00/enabled"
+			while [ -d "$KLP/klp_bench_p00" ]; do sleep 0.1; done
+			remove klp_bench_p00
+			insmod $MODS/klp_bench_p98.ko policy=replace_set replace_set=999 \
+				first=$((C + n * F)) count=$F conflict=$last probes=$PROBES 2>/dev/null &&
+				die_bench "probe patch was not refused"
+			sample decide_ns replace_set "$n" \
+				"$(dmesg | grep 'klp_bench_p98: enable_ns=' | tail -1 | sed 's/.*enable_ns=\([0-9]*\) ret=-22$/\1/')"
+		done
+	done
+	hot > /dev/null
+	for ((r = 0; r < LAT_REPEAT; r++)); do
+		sample call_ps replace_set "$have" "$(hot)"
+	done
+	unload_all
+fi
 
 # 5. Folding an off-band fix into the cumulative line: v2 (cumulative)
 # and an off-band fix whose klp_bench_fold_fn() returns 1 are enabled;
