@@ -461,4 +461,81 @@ livepatch: '$MOD_LP6': unpatching complete
 $MOD_TARGET_BUSY: busymod_work_func exit
 $MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_exit"
 
+
+# Upstream's stack check when a transition below another patch is
+# reversed (legacy patches stack on shared functions):
+# - lp1 patches funcA and funcB; a task sleeps in lp1's funcB
+# - lp2 patches funcA on top of lp1 and completes (the task is not in
+#   funcA)
+# - lp1 is disabled: its unpatching transition waits for the task
+# - lp1 is enabled again during that transition: reversed, the check of
+#   funcA must take the original cmdline_proc_show as the code lp1
+#   replaces, since lp1's funcA is the oldest on the function's stack
+#   (it used to read lp2's stack entry past the list head: KASAN
+#   slab-out-of-bounds); the transition completes with the task asleep
+# - lp1 and lp2 stay enabled: funcA runs lp2's code, funcB lp1's
+start_test "legacy: a disable below another patch, reversed"
+
+load_lp $MOD_LP1 policy=legacy funcb=1 sleep=1
+cat /proc/version > /tmp/klp-sleeper.out &
+SLEEPER=$!
+loop_until '[[ $(dmesg | grep -c "$MOD_LP1: version_proc_show: sleeping") -gt 0 ]]' ||
+	die "the sleeper did not enter $MOD_LP1's version_proc_show"
+load_lp $MOD_LP2 policy=legacy
+check_file /proc/cmdline "$MOD_LP2: cmdline_proc_show"
+log "% echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled"
+echo 0 > "$KLP_SYSFS_DIR/$MOD_LP1/enabled"
+check_sysfs_value $MOD_LP1 transition 1
+log "% echo 1 > $KLP_SYSFS_DIR/$MOD_LP1/enabled"
+echo 1 > "$KLP_SYSFS_DIR/$MOD_LP1/enabled"
+loop_until "[[ \$(cat $KLP_SYSFS_DIR/$MOD_LP1/transition) == 0 ]]" ||
+	die "the reversed transition of $MOD_LP1 did not complete"
+kill -0 $SLEEPER 2>/dev/null || die "the sleeper woke up"
+check_sysfs_value $MOD_LP1 enabled 1
+check_patches "$MOD_LP1 $MOD_LP2"
+check_file /proc/cmdline "$MOD_LP2: cmdline_proc_show"
+log "% echo 0 > /sys/module/$MOD_LP1/parameters/sleep"
+echo 0 > /sys/module/$MOD_LP1/parameters/sleep
+wait $SLEEPER
+check_file /tmp/klp-sleeper.out "$MOD_LP1: version_proc_show"
+disable_lp $MOD_LP2
+unload_lp $MOD_LP2
+disable_lp $MOD_LP1
+unload_lp $MOD_LP1
+
+check_result "% insmod test_modules/$MOD_LP1.ko policy=legacy funcb=1 sleep=1
+livepatch: enabling patch '$MOD_LP1'
+livepatch: '$MOD_LP1': initializing patching transition
+livepatch: '$MOD_LP1': starting patching transition
+livepatch: '$MOD_LP1': completing patching transition
+livepatch: '$MOD_LP1': patching complete
+$MOD_LP1: version_proc_show: sleeping
+% insmod test_modules/$MOD_LP2.ko policy=legacy
+livepatch: enabling patch '$MOD_LP2'
+livepatch: '$MOD_LP2': initializing patching transition
+livepatch: '$MOD_LP2': starting patching transition
+livepatch: '$MOD_LP2': completing patching transition
+livepatch: '$MOD_LP2': patching complete
+% echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
+livepatch: '$MOD_LP1': initializing unpatching transition
+livepatch: '$MOD_LP1': starting unpatching transition
+% echo 1 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
+livepatch: '$MOD_LP1': reversing transition from unpatching to patching
+livepatch: '$MOD_LP1': starting patching transition
+livepatch: '$MOD_LP1': completing patching transition
+livepatch: '$MOD_LP1': patching complete
+% echo 0 > /sys/module/$MOD_LP1/parameters/sleep
+% echo 0 > $KLP_SYSFS_DIR/$MOD_LP2/enabled
+livepatch: '$MOD_LP2': initializing unpatching transition
+livepatch: '$MOD_LP2': starting unpatching transition
+livepatch: '$MOD_LP2': completing unpatching transition
+livepatch: '$MOD_LP2': unpatching complete
+% rmmod $MOD_LP2
+% echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
+livepatch: '$MOD_LP1': initializing unpatching transition
+livepatch: '$MOD_LP1': starting unpatching transition
+livepatch: '$MOD_LP1': completing unpatching transition
+livepatch: '$MOD_LP1': unpatching complete
+% rmmod $MOD_LP1"
+
 exit 0
