@@ -7,6 +7,7 @@
 #   FORCE=1        let 'make tree' discard edits made in the assembled tree
 #   TESTS="test-sysfs.sh ..."  make selftest: run only these scripts
 #   QEMU_ACCEL=kvm|tcg|auto, QEMU_TIMEOUT=<s>, JOBS=<n>
+#   SEED=<n> STEPS=<n> STRESS_MINUTES=<m>  make model / make stress
 #   V=1            make demo: print the guest console as it comes (by
 #                  default only the scenario's output; the console is in
 #                  build/logs/demo-console.log)
@@ -15,7 +16,7 @@ H := harness
 
 .PHONY: all demo deps tree export kernel initramfs kunit selftest static \
 	check series clean help ftrace-handler cocci bench default-policy \
-	doc-examples
+	doc-examples model stress faults upstream-selftests matrix concurrency
 
 all: demo
 
@@ -61,10 +62,28 @@ doc-examples: kernel ## every C example in Documentation/livepatch/*.rst builds 
 bench: initramfs ## what scoped replacement saves: table, build/bench/bench.{csv,svg}
 	@$(H)/bench.sh
 
+model: initramfs ## one fixed-seed random history (SEED=25, STEPS=250) checked against the reference model, booted
+	@$(H)/stress.sh model
+
+stress: initramfs ## random histories against the model for STRESS_MINUTES (30); SEED=<n> replays one, STEPS=<n>
+	@$(H)/stress.sh stress
+
+faults: initramfs ## fail every allocation of klp_enable_patch() in turn, per policy
+	@$(H)/faults.sh
+
+upstream-selftests: initramfs ## the pristine 6.12 livepatch selftests, each script isolated (UPSTREAM_DEFAULTS="legacy replace_set tag")
+	@$(H)/upstream-selftests.sh
+
+matrix: tree ## build and test each default policy, the policies as modules, a production kernel, upstream tests per default
+	@$(H)/matrix.sh
+
+concurrency: initramfs ## parallel loads, disables, sysfs reads and policy module races, lockdep on
+	@$(H)/concurrency.sh
+
 static: kernel ## sparse, checkpatch --strict and kernel-doc
 	@$(H)/static.sh
 
-check: deps ## tree, kunit, selftest, default-policy, ftrace-handler, cocci, doc-examples, bench smoke, static; ends "N passed, M failed"
+check: deps ## tree, kunit, selftest, upstream-selftests, default-policy, model, ftrace-handler, cocci, doc-examples, bench smoke, static; ends "N passed, M failed"
 	@$(H)/check.sh
 
 series: tree ## git format-patch series with cover letter in build/series

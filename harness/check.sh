@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: the assembled tree, KUnit, the booted selftests, the
+# make check: the assembled tree, KUnit, the booted selftests (the
+# series' and upstream's pristine ones), the fixed-seed model test, the
 # ftrace handler and Coccinelle checks, the documentation's C examples,
 # a benchmark smoke run and the static checks, each
 # phase run even when an earlier one fails, then one closing line
@@ -34,7 +35,9 @@ phase() {
 if phase tree "$PROJECT/harness/tree.sh"; then
 	phase kunit "$PROJECT/harness/kunit.sh" || true
 	phase selftest "$PROJECT/harness/selftest.sh" || true
+	phase upstream-selftests "$PROJECT/harness/upstream-selftests.sh" || true
 	phase default-policy "$PROJECT/harness/default-policy.sh" || true
+	phase model "$PROJECT/harness/stress.sh" model || true
 	phase ftrace-handler "$PROJECT/harness/ftrace-handler.sh" || true
 	phase cocci "$PROJECT/harness/cocci.sh" || true
 	phase doc-examples "$PROJECT/harness/doc-examples.sh" || true

@@ -16,6 +16,7 @@ MOD_LP2=test_klp_policy2
 MOD_LP3=test_klp_policy3
 MOD_LP4=test_klp_policy4
 MOD_LP6=test_klp_policy6
+MOD_LP7=test_klp_policy7
 MOD_POLICY=livepatch_hybrid_policy
 MOD_SAMPLE=livepatch_hybrid_patch
 MOD_TARGET_BUSY=test_klp_callbacks_busy
@@ -537,5 +538,77 @@ livepatch: '$MOD_LP1': starting unpatching transition
 livepatch: '$MOD_LP1': completing unpatching transition
 livepatch: '$MOD_LP1': unpatching complete
 % rmmod $MOD_LP1"
+
+
+# A forced transition marks the patch it is stacked on, which it does not
+# replace, since a task may still run that patch's code:
+# - lp7 patches funcB; a task sleeps in lp7's funcB
+# - lp2 (no .replace) patches funcB: its transition waits for the task;
+#   forced, it completes
+# - lp3 (.replace) patches funcB: it checks lp2's funcB only, so it
+#   replaces lp7 and lp2 and completes with the task still in lp7's code
+# - lp2's module can be removed; lp7's stays loaded (it used to be
+#   removable, and the task then woke up in freed module text). lp7 is
+#   used by no other test: it stays loaded until reboot.
+start_test "legacy: a forced transition marks the patch it is stacked on"
+
+load_lp $MOD_LP7 policy=legacy funca=0 funcb=1 sleep=1
+cat /proc/version > /tmp/klp-sleeper.out &
+SLEEPER=$!
+loop_until '[[ $(dmesg | grep -c "$MOD_LP7: version_proc_show: sleeping") -gt 0 ]]' ||
+	die "the sleeper did not enter $MOD_LP7's version_proc_show"
+load_lp_nowait $MOD_LP2 policy=legacy funca=0 funcb=1
+sleep 1
+check_sysfs_value $MOD_LP2 transition 1
+log "% echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force"
+echo 1 > "$KLP_SYSFS_DIR/$MOD_LP2/force"
+loop_until "[[ \$(cat $KLP_SYSFS_DIR/$MOD_LP2/transition) == 0 ]]" ||
+	die "the forced transition of $MOD_LP2 did not complete"
+load_lp $MOD_LP3 policy=legacy replace=1 funca=0 funcb=1
+loop_until "[[ ! -e $KLP_SYSFS_DIR/$MOD_LP7 && ! -e $KLP_SYSFS_DIR/$MOD_LP2 ]]" ||
+	die "the replaced livepatches are still in sysfs"
+check_patches "$MOD_LP3"
+unload_lp $MOD_LP2
+log "% rmmod $MOD_LP7"
+rmmod $MOD_LP7 2>/dev/null &&
+	die "$MOD_LP7 was removed while a task may still run its code"
+kill -0 $SLEEPER 2>/dev/null || die "the sleeper woke up"
+log "% echo 0 > /sys/module/$MOD_LP7/parameters/sleep"
+echo 0 > /sys/module/$MOD_LP7/parameters/sleep
+wait $SLEEPER
+check_file /tmp/klp-sleeper.out "$MOD_LP7: version_proc_show"
+disable_lp $MOD_LP3
+unload_lp $MOD_LP3
+
+check_result "% insmod test_modules/$MOD_LP7.ko policy=legacy funca=0 funcb=1 sleep=1
+livepatch: enabling patch '$MOD_LP7'
+livepatch: '$MOD_LP7': initializing patching transition
+livepatch: '$MOD_LP7': starting patching transition
+livepatch: '$MOD_LP7': completing patching transition
+livepatch: '$MOD_LP7': patching complete
+$MOD_LP7: version_proc_show: sleeping
+% insmod test_modules/$MOD_LP2.ko policy=legacy funca=0 funcb=1
+livepatch: enabling patch '$MOD_LP2'
+livepatch: '$MOD_LP2': initializing patching transition
+livepatch: '$MOD_LP2': starting patching transition
+% echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force
+livepatch: forcing remaining tasks to the patched state
+livepatch: '$MOD_LP2': completing patching transition
+livepatch: '$MOD_LP2': patching complete
+% insmod test_modules/$MOD_LP3.ko policy=legacy replace=1 funca=0 funcb=1
+livepatch: enabling patch '$MOD_LP3'
+livepatch: '$MOD_LP3': initializing patching transition
+livepatch: '$MOD_LP3': starting patching transition
+livepatch: '$MOD_LP3': completing patching transition
+livepatch: '$MOD_LP3': patching complete
+% rmmod $MOD_LP2
+% rmmod $MOD_LP7
+% echo 0 > /sys/module/$MOD_LP7/parameters/sleep
+% echo 0 > $KLP_SYSFS_DIR/$MOD_LP3/enabled
+livepatch: '$MOD_LP3': initializing unpatching transition
+livepatch: '$MOD_LP3': starting unpatching transition
+livepatch: '$MOD_LP3': completing unpatching transition
+livepatch: '$MOD_LP3': unpatching complete
+% rmmod $MOD_LP3"
 
 exit 0

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * klp_st_patch.c - a livepatch of the randomized model test (make model,
+ * make stress); harness/stress.sh builds it under many module names
+ * (klp_st_pNN.c include this file).
+ *
+ * Everything is chosen at load time by module parameters: the replace
+ * policy and its parameters (valid or deliberately not), the functions
+ * patched (funcs, a bit mask: 1 vmlinux cmdline_proc_show, 2 vmlinux
+ * version_proc_show, 4 << N klp_st_target's klp_st_f<N>, N = 0..3) and
+ * up to two klp_state ids and versions. Every new function prints
+ * "klp:<this module>", so reading /proc/cmdline, /proc/version or
+ * /proc/klp_st_f<N> tells which implementation runs. Each sleeps while
+ * the task calling it is the one whose pid is in sleep_pid (0644): a
+ * task sleeping inside a patched function, so that transitions stall.
+ */
+
+#include <linux/delay.h>
+#include <linux/kernel.h>
+#include <linux/livepatch.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+
+/* The layout of struct klp_hybrid_params (samples/livepatch). */
+struct st_hybrid_params {
+	struct klp_replace_params hdr;
+	bool replaceable;
+};
+
+static struct st_hybrid_params hybrid_params = {
+	.hdr = KLP_REPLACE_PARAMS("hybrid", struct st_hybrid_params),
+};
+
+static char *policy;
+module_param(policy, charp, 0400);
+MODULE_PARM_DESC(policy, "replace policy name (unset: the default policy)");
+
+static char *params;
+module_param(params, charp, 0400);
+MODULE_PARM_DESC(params, "policy named in the replace_params passed, \"none\": none (unset: hybrid's when the policy is hybrid)");
+
+static uint params_size;
+module_param(params_size, uint, 0400);
+MODULE_PARM_DESC(params_size, "size in the replace_params header (0: their size)");
+
+static bool replace;
+module_param(replace, bool, 0400);
+MODULE_PARM_DESC(replace, "legacy .replace flag");
+
+static bool replaceable;
+module_param(replaceable, bool, 0400);
+MODULE_PARM_DESC(replaceable, "replaceable in the hybrid replace_params");
+
+static uint replace_set;
+module_param(replace_set, uint, 0400);
+MODULE_PARM_DESC(replace_set, "parameter of the replace_set policy");
+
+static uint supersedes[KLP_REPLACE_SET_SUPERSEDES_MAX + 1];
+static int nr_supersedes;
+module_param_array(supersedes, uint, &nr_supersedes, 0400);
+MODULE_PARM_DESC(supersedes, "replace sets the patch supersedes");
+
+static uint replace_tag;
+module_param(replace_tag, uint, 0400);
+MODULE_PARM_DESC(replace_tag, "parameter of the tag policy");
+
+static uint funcs = 1;
+module_param(funcs, uint, 0400);
+MODULE_PARM_DESC(funcs, "functions patched, a bit mask (see the header comment)");
+
+static ulong state_ids[2];
+static int nr_state_ids;
+module_param_array(state_ids, ulong, &nr_state_ids, 0400);
+MODULE_PARM_DESC(state_ids, "ids of the klp_states the patch carries");
+
+static uint state_vers[2];
+static int nr_state_vers;
+module_param_array(state_vers, uint, &nr_state_vers, 0400);
+MODULE_PARM_DESC(state_vers, "their versions");
+
+static int sleep_pid;
+module_param(sleep_pid, int, 0644);
+MODULE_PARM_DESC(sleep_pid, "the task with this pid sleeps in the new functions while set");
+
+static int sleeping;
+module_param(sleeping, int, 0444);
+MODULE_PARM_DESC(sleeping, "1 while a task sleeps in a new function");
+
+static void st_sleep(void)
+{
+	if (READ_ONCE(sleep_pid) != task_pid_nr(current))
+		return;
+	WRITE_ONCE(sleeping, 1);
+	while (READ_ONCE(sleep_pid) == task_pid_nr(current))
+		msleep(20);
+	WRITE_ONCE(sleeping, 0);
+}
+
+static int st_show(struct seq_file *m)
+{
+	st_sleep();
+	seq_printf(m, "klp:%s\n", THIS_MODULE->name);
+	return 0;
+}
+
+static int livepatch_cmdline_proc_show(struct seq_file *m, void *v)
+{
+	return st_show(m);
+}
+
+static int livepatch_version_proc_show(struct seq_file *m, void *v)
+{
+	return st_show(m);
+}
+
+#define ST_FN(n)							\
+static int livepatch_klp_st_f##n(struct seq_file *m)			\
+{									\
+	return st_show(m);						\
+}
+
+ST_FN(0)
+ST_FN(1)
+ST_FN(2)
+ST_FN(3)
+
+static void *const target_fns[] = {
+	livepatch_klp_st_f0, livepatch_klp_st_f1,
+	livepatch_klp_st_f2, livepatch_klp_st_f3,
+};
+
+static struct klp_func vmlinux_funcs[3];
+static struct klp_func target_funcs[5];
+static struct klp_object objs[3];
+static struct klp_state states[3];
+
+static struct klp_patch patch = {
+	.mod = THIS_MODULE,
+	.objs = objs,
+	.states = states,
+};
+
+static const char *const target_names[] = {
+	"klp_st_f0", "klp_st_f1", "klp_st_f2", "klp_st_f3",
+};
+
+static int klp_st_patch_init(void)
+{
+	int nv = 0, nt = 0, no = 0, i;
+
+	if (funcs & 1)
+		vmlinux_funcs[nv++] = (struct klp_func) {
+			.old_name = "cmdline_proc_show",
+			.new_func = livepatch_cmdline_proc_show,
+		};
+	if (funcs & 2)
+		vmlinux_funcs[nv++] = (struct klp_func) {
+			.old_name = "version_proc_show",
+			.new_func = livepatch_version_proc_show,
+		};
+	for (i = 0; i < 4; i++)
+		if (funcs & (4 << i))
+			target_funcs[nt++] = (struct klp_func) {
+				.old_name = target_names[i],
+				.new_func = target_fns[i],
+			};
+	if (nv)
+		objs[no++].funcs = vmlinux_funcs;
+	if (nt)
+		objs[no++] = (struct klp_object) {
+			.name = "klp_st_target",
+			.funcs = target_funcs,
+		};
+
+	patch.replace_policy = policy;
+	patch.replace = replace;
+	patch.replace_set = replace_set;
+	patch.replace_tag = replace_tag;
+	if (nr_supersedes) {
+		patch.replace_supersedes = supersedes;
+		patch.nr_replace_supersedes = nr_supersedes;
+	}
+
+	hybrid_params.replaceable = replaceable;
+	if (params_size)
+		hybrid_params.hdr.size = params_size;
+	if (params) {
+		if (strcmp(params, "none")) {
+			hybrid_params.hdr.policy = params;
+			patch.replace_params = &hybrid_params.hdr;
+		}
+	} else if (policy && !strcmp(policy, "hybrid")) {
+		patch.replace_params = &hybrid_params.hdr;
+	}
+
+	for (i = 0; i < nr_state_ids && i < nr_state_vers; i++) {
+		states[i].id = state_ids[i];
+		states[i].version = state_vers[i];
+	}
+
+	return klp_enable_patch(&patch);
+}
+
+static void klp_st_patch_exit(void)
+{
+}
+
+module_init(klp_st_patch_init);
+module_exit(klp_st_patch_exit);
+MODULE_LICENSE("GPL");
+MODULE_INFO(livepatch, "Y");
+MODULE_DESCRIPTION("Livepatch of the model test");

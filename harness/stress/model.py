@@ -1,0 +1,951 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Reference model and random history generator of the livepatch model test.
+
+The model is written from /work/shared/DESIGN.md sections 3 and 4,
+Documentation/livepatch/replace-policies.rst, the upstream livepatch
+documentation (livepatch.rst, cumulative-patches.rst, system-state.rst)
+and Documentation/ABI/testing/sysfs-kernel-livepatch: not from the
+kernel's C code. It predicts, for each operation of a history, the
+errno, the patches in /sys/kernel/livepatch with their enabled and
+transition files, the implementation a new call of each function runs,
+the modules loaded, and whether a task that should sleep in a function
+does.
+
+  model.py gen --seed S --steps N --plan P --expect E
+      writes the plan the guest executes and the expected observations
+  model.py check --plan P --expect E --obs O [--seed S]
+      compares the guest's observations with the expectations; on the
+      first divergence prints the history up to that step and exits 1
+"""
+
+import argparse
+import random
+import sys
+
+# Functions: two in vmlinux, four in the target module klp_st_target.
+FUNCS = ["c", "v", "f0", "f1", "f2", "f3"]
+TARGET_FUNCS = {"f0", "f1", "f2", "f3"}
+FUNC_BIT = {"c": 1, "v": 2, "f0": 4, "f1": 8, "f2": 16, "f3": 32}
+FUNC_NAME = {"c": "vmlinux:cmdline_proc_show", "v": "vmlinux:version_proc_show",
+             "f0": "klp_st_target:klp_st_f0", "f1": "klp_st_target:klp_st_f1",
+             "f2": "klp_st_target:klp_st_f2", "f3": "klp_st_target:klp_st_f3"}
+POOL = ["klp_st_p%02d" % i for i in range(16)]
+TARGET = "klp_st_target"
+HYBRID_MOD = "livepatch_hybrid_policy"
+POLICIES = {"legacy", "replace_set", "tag", "hybrid"}
+SUPERSEDES_MAX = 16
+
+OK, EINVAL, EBUSY, ENOENT, EEXIST = "0", "EINVAL", "EBUSY", "ENOENT", "EEXIST"
+
+# A deliberately wrong model, to show that the recorded runs tell it
+# apart (model.py replay --mutant NAME): each names a rule it drops.
+MUTANTS = {"consistency", "forced-pin", "tag-other-policies", "state-before-ebusy",
+           "sleepers", "o-policy-check"}
+MUTANT = set()
+
+
+LAST_WHY = [""]
+
+
+def why(rc, reason):
+    """An errno, remembering the model's reason for the history."""
+    LAST_WHY[0] = reason
+    return rc
+
+
+class Spec:
+    """A patch module's load parameters, as the plan passes them."""
+
+    def __init__(self, name):
+        self.name = name
+        self.policy = None        # None: the default policy (legacy)
+        self.replace = False
+        self.replace_set = 0
+        self.supersedes = []
+        self.tag = 0
+        self.replaceable = False
+        self.params = None        # None: default; "none", "team", "hybrid"
+        self.params_size = 0
+        self.funcs = set()
+        self.states = {}          # id -> version
+
+    def args(self):
+        a = []
+        if self.policy is not None:
+            a.append("policy=" + self.policy)
+        if self.replace:
+            a.append("replace=1")
+        if self.replace_set:
+            a.append("replace_set=%d" % self.replace_set)
+        if self.supersedes:
+            a.append("supersedes=" + ",".join(str(s) for s in self.supersedes))
+        if self.tag:
+            a.append("replace_tag=%d" % self.tag)
+        if self.replaceable:
+            a.append("replaceable=1")
+        if self.params is not None:
+            a.append("params=" + self.params)
+        if self.params_size:
+            a.append("params_size=%d" % self.params_size)
+        a.append("funcs=%d" % sum(FUNC_BIT[f] for f in self.funcs))
+        if self.states:
+            ids = sorted(self.states)
+            a.append("state_ids=" + ",".join(str(i) for i in ids))
+            a.append("state_vers=" + ",".join(str(self.states[i]) for i in ids))
+        return a
+
+    @property
+    def pol(self):
+        return "legacy" if self.policy is None else self.policy
+
+
+class Patch:
+    """A livepatch in the kernel's list (enabled, or in a transition)."""
+    serial = 0
+
+    def __init__(self, spec):
+        Patch.serial += 1
+        self.id = "%s#%d" % (spec.name, Patch.serial)   # one per load
+        self.spec = spec
+        self.name = spec.name
+        self.enabled = True
+        self.funcs = set(spec.funcs)
+
+
+class Sleeper:
+    def __init__(self, owner, func, impl, at_target):
+        self.owner = owner        # patch module name, or TARGET
+        self.func = func
+        self.impl = impl          # Patch.id or "orig"
+        self.at_target = at_target
+
+
+class Transition:
+    def __init__(self, patch, target, replaced, nops):
+        self.patch = patch
+        self.target = target      # "patched" or "unpatched"
+        self.replaced = replaced  # R, decided when the patch was enabled
+        self.nops = nops
+        self.enabling = target == "patched"   # how it started
+        self.forced = False
+
+
+class Model:
+    def __init__(self):
+        self.patches = []         # the kernel's list, in enabling order
+        self.trans = None
+        self.sleepers = {}        # owner -> Sleeper
+        self.mods = set()         # patch modules loaded
+        self.pinned = set()       # patch modules marked forced
+        self.target = False       # klp_st_target loaded
+        self.hybrid = False       # the hybrid policy's module loaded
+        self.live_impls = {}      # Patch.id -> module name, code still loaded
+
+    # ---- helpers -------------------------------------------------------
+    def find(self, name):
+        for p in self.patches:
+            if p.name == name:
+                return p
+        return None
+
+    def stack_top(self, f, exclude=None, before=None):
+        """The patch whose code is on top for f, ignoring 'exclude';
+        with 'before', only patches enabled before it."""
+        top = "orig"
+        for p in self.patches:
+            if p is before:
+                break
+            if p is exclude:
+                continue
+            if f in p.funcs:
+                top = p.id
+        return top
+
+    def impl(self, f):
+        """What a new call of f runs in a task that has reached the
+        transition's target state (or with no transition)."""
+        if f in TARGET_FUNCS and not self.target:
+            return "-"
+        t = self.trans
+        if t and t.target == "patched":
+            if f in t.patch.funcs:
+                return t.patch.id
+            if f in t.nops:
+                return "orig"
+            return self.stack_top(f, exclude=t.patch)
+        if t and t.target == "unpatched":
+            return self.stack_top(f, exclude=t.patch)
+        return self.stack_top(f)
+
+    def impl_name(self, f):
+        i = self.impl(f)
+        return i if i in ("orig", "-") else i.split("#")[0]
+
+    def blocks(self, s):
+        """Does sleeper s keep the transition from completing (when it is
+        not yet in the target state)? Upstream livepatch.rst: a task is
+        switched when no function being (un)patched is on its stack; the
+        one checked when patching is the code that ran before the new
+        patch (the previous patch's or the original), when unpatching the
+        code of the patch being removed (a nop's is the original)."""
+        t = self.trans
+        f = s.func
+        if "sleepers" in MUTANT or (f in TARGET_FUNCS and not self.target):
+            return False
+        if f not in t.patch.funcs and f not in t.nops:
+            return False
+        if t.target == "patched":
+            return s.impl == self.stack_top(f, before=t.patch)
+        own = t.patch.id if f in t.patch.funcs else "orig"
+        return s.impl == own
+
+    def try_complete(self):
+        t = self.trans
+        if not t or any(not s.at_target for s in self.sleepers.values()):
+            return
+        if t.target == "patched":
+            for r in t.replaced:
+                self.patches.remove(r)
+                if t.forced and "forced-pin" not in MUTANT:
+                    self.pinned.add(r.name)
+                else:
+                    self.live_impls.pop(r.id, None)
+        else:
+            self.patches.remove(t.patch)
+            # DESIGN §4.4 keeps a patch being *enabled* out of the forced
+            # marking; a patch whose code is being removed, after a forced
+            # transition, may still run in a task: its module stays.
+            if t.forced and "forced-pin" not in MUTANT:
+                self.pinned.add(t.patch.name)
+            else:
+                self.live_impls.pop(t.patch.id, None)
+        self.trans = None
+
+    def start(self, patch, target, replaced=(), nops=()):
+        self.trans = Transition(patch, target, list(replaced), set(nops))
+        for s in self.sleepers.values():
+            s.at_target = False
+        for s in self.sleepers.values():
+            s.at_target = not self.blocks(s)
+        self.try_complete()
+
+    def reverse(self):
+        t = self.trans
+        t.target = "unpatched" if t.target == "patched" else "patched"
+        t.patch.enabled = t.target == "patched"
+        t.forced = False
+        for s in self.sleepers.values():
+            if s.at_target:
+                s.at_target = not self.blocks(s)
+            else:
+                s.at_target = True
+        self.try_complete()
+
+    # ---- the policies (DESIGN §3, replace-policies.rst §2-4, §7) -------
+    @staticmethod
+    def validate(n):
+        """Refusals before any enabled patch is looked at."""
+        pol = n.pol
+        if n.policy is not None and (n.policy == "" or len(n.policy) > 15):
+            return why(EINVAL, "policy name not valid")
+        if pol not in POLICIES:
+            return why(ENOENT, "policy not registered")
+        # replace_params: present unless "none", or not given to a
+        # policy other than hybrid
+        if n.params is None:
+            hdr = "hybrid" if pol == "hybrid" else None
+        elif n.params == "none":
+            hdr = None
+        else:
+            hdr = n.params
+        if hdr is not None:
+            if pol != "hybrid":
+                return why(EINVAL, "policy takes no replace_params")
+            if hdr != pol or n.params_size:
+                return why(EINVAL, "replace_params of another policy or size")
+        elif pol == "hybrid":
+            return why(EINVAL, "policy needs replace_params")
+        if n.supersedes and pol != "replace_set":
+            return why(EINVAL, "supersede list without replace_set")
+        if n.replace_set and pol != "replace_set":
+            return why(EINVAL, ".replace_set without the replace_set policy")
+        if pol == "replace_set":
+            if n.replace:
+                return why(EINVAL, "replace_set patch sets .replace")
+            s = n.supersedes
+            if len(s) > SUPERSEDES_MAX or len(set(s)) != len(s) or n.replace_set in s:
+                return why(EINVAL, "supersede list not valid")
+        return None
+
+    @staticmethod
+    def replaces(n, o):
+        pol, opol = n.pol, o.spec.pol
+        if pol == "legacy":
+            return n.replace
+        if pol == "replace_set":
+            return opol == "replace_set" and (o.spec.replace_set == n.replace_set or
+                                              o.spec.replace_set in n.supersedes)
+        if pol == "tag":
+            return opol == "tag" and n.tag > 0 and o.spec.tag in (0, n.tag)
+        if pol == "hybrid":
+            return n.replace and opol == "hybrid" and o.spec.replaceable
+        raise AssertionError(pol)
+
+    @staticmethod
+    def shares(n, o):
+        return bool(n.funcs & o.funcs) or bool(set(n.states) & set(o.spec.states))
+
+    def scope_refusal(self, n, o):
+        """check() of N's policy, then of O's policy when N keeps O."""
+        if self.replaces(n, o):
+            return None
+        pol, opol = n.pol, o.spec.pol
+        if pol == "replace_set" and self.shares(n, o):
+            return why(EINVAL, "replace_set: shares with kept %s (%s)" % (o.name, opol))
+        if pol == "tag" and not (opol == "tag" and o.spec.tag == n.tag) and self.shares(n, o) and \
+                not ("tag-other-policies" in MUTANT and opol != "tag"):
+            # "patches of other policies have no tag": another tag
+            return why(EINVAL, "tag: shares with kept %s (%s)" % (o.name, opol))
+        if opol != pol and opol in ("replace_set", "tag") and self.shares(n, o) and \
+                "o-policy-check" not in MUTANT:
+            return why(EINVAL, "%s of kept %s refuses %s patch" % (opol, o.name, pol))
+        return None
+
+    def state_refusal(self, n, replaced):
+        for o in self.patches:
+            for sid, ver in o.spec.states.items():
+                if sid in n.states:
+                    if n.states[sid] < ver:
+                        return why(EINVAL, "state %d lower than %s's" % (sid, o.name))
+                elif o in replaced:
+                    return why(EINVAL, "lacks state %d of replaced %s" % (sid, o.name))
+        return None
+
+    # ---- operations ----------------------------------------------------
+    def op_load(self, n):
+        if n.name in self.mods:
+            return why(EEXIST, "module loaded")
+        if n.pol == "hybrid" and n.policy is not None:
+            self.hybrid = True        # request_module() before any check
+        err = self.validate(n)
+        if err:
+            return err
+        replaced = [o for o in self.patches if self.replaces(n, o)]
+        if self.trans:
+            if "state-before-ebusy" in MUTANT:
+                return why(EBUSY, "transition in progress")
+            return self.state_refusal(n, replaced) or why(EBUSY, "transition in progress")
+        for o in self.patches:
+            err = self.scope_refusal(n, o)
+            if err:
+                return err
+        err = self.state_refusal(n, replaced)
+        if err:
+            return err
+        kept = [o for o in self.patches if o not in replaced]
+        rf = set().union(*[o.funcs for o in replaced]) if replaced else set()
+        kf = set().union(*[o.funcs for o in kept]) if kept else set()
+        if (rf & kf) - n.funcs and "consistency" not in MUTANT:
+            return why(EINVAL, "consistency rule (%s)" % ",".join(sorted((rf & kf) - n.funcs)))
+        p = Patch(n)
+        self.patches.append(p)
+        self.mods.add(n.name)
+        self.live_impls[p.id] = n.name
+        self.start(p, "patched", replaced, rf - n.funcs)
+        return why(OK, "enabled, replaces %s" % (",".join(o.name for o in replaced) or "nothing"))
+
+    def op_disable(self, name):
+        p = self.find(name)
+        if not p:
+            return ENOENT
+        if self.trans and self.trans.patch is p:
+            if not p.enabled:
+                return EINVAL
+            self.reverse()
+            return OK
+        if self.trans:
+            return EBUSY
+        p.enabled = False
+        self.start(p, "unpatched")
+        return OK
+
+    def op_enable(self, name):
+        p = self.find(name)
+        if not p:
+            return ENOENT
+        if p.enabled:
+            return EINVAL
+        # only the patch of an unpatching transition is in the list disabled
+        self.reverse()
+        return OK
+
+    def op_force(self, name):
+        p = self.find(name)
+        if not p:
+            return ENOENT
+        if not self.trans or self.trans.patch is not p:
+            return EINVAL
+        self.trans.forced = True
+        for s in self.sleepers.values():
+            s.at_target = True
+        self.try_complete()
+        return OK
+
+    def op_rmmod(self, name):
+        if name == HYBRID_MOD:
+            if not self.hybrid:
+                return ENOENT
+            if any(p.spec.pol == "hybrid" for p in self.patches):
+                return EBUSY
+            self.hybrid = False
+            return OK
+        if name == TARGET:
+            if not self.target:
+                return ENOENT
+            assert not any(s.func in TARGET_FUNCS for s in self.sleepers.values())
+            self.target = False
+            return OK
+        if name not in self.mods:
+            return ENOENT
+        if self.find(name) or name in self.pinned:
+            return EBUSY
+        assert not any(s.impl in self.live_impls and self.live_impls[s.impl] == name
+                       for s in self.sleepers.values()), "model: code removed under a sleeper"
+        self.mods.discard(name)
+        return OK
+
+    def op_tload(self):
+        if self.target:
+            return EEXIST
+        self.target = True
+        return OK
+
+    def op_sleep(self, owner, f):
+        """A task calls f; it sleeps if it runs the owner's code."""
+        i = self.impl(f)
+        if owner == TARGET:
+            slept = i == "orig" and f in TARGET_FUNCS and self.target
+        else:
+            slept = i not in ("orig", "-") and i.split("#")[0] == owner
+        if slept:
+            self.sleepers[owner] = Sleeper(owner, f, i, True)
+        return slept
+
+    def op_wake(self, owner):
+        self.sleepers.pop(owner, None)
+        self.try_complete()
+
+    # ---- what the guest observes ---------------------------------------
+    def observe(self):
+        ps = []
+        for p in sorted(self.patches, key=lambda p: p.name):
+            tr = 1 if self.trans and self.trans.patch is p else 0
+            ps.append("%s:%d%d" % (p.name, 1 if p.enabled else 0, tr))
+        fs = "/".join(self.impl_name(f) for f in FUNCS)
+        mods = sorted(self.mods | ({TARGET} if self.target else set()) |
+                      ({HYBRID_MOD} if self.hybrid else set()))
+        return "p=%s f=%s m=%s" % (",".join(ps) or "-", fs, ",".join(mods) or "-")
+
+
+# ---- the generator -----------------------------------------------------
+class Gen:
+    def __init__(self, seed):
+        self.r = random.Random(seed)
+        self.m = Model()
+        self.steps = []   # (plan line, expected observation, description)
+
+    def pick(self, weights):
+        items = [(k, w) for k, w in weights if w > 0]
+        tot = sum(w for _, w in items)
+        x = self.r.uniform(0, tot)
+        for k, w in items:
+            x -= w
+            if x <= 0:
+                return k
+        return items[-1][0]
+
+    def active_funcs(self):
+        s = set()
+        for p in self.m.patches:
+            s |= p.funcs
+        return s
+
+    def rand_funcs(self):
+        r = self.r
+        if self.m.patches and r.random() < 0.55:
+            # around an enabled patch's functions: conflicts, same-scope
+            # replacement, the consistency rule
+            base = sorted(r.choice(self.m.patches).funcs)
+            fs = set(r.sample(base, r.randint(1, len(base))))
+            if r.random() < 0.4:
+                fs.add(r.choice(FUNCS))
+            return fs
+        act = sorted(self.active_funcs())
+        k = self.pick([(1, 5), (2, 4), (3, 2)])
+        fs = set()
+        while len(fs) < k:
+            if act and r.random() < 0.5:
+                fs.add(r.choice(act))
+            else:
+                fs.add(r.choice(FUNCS))
+        return fs
+
+    def rand_states(self):
+        r = self.r
+        if r.random() < 0.65:
+            return {}
+        known = {}
+        for p in self.m.patches:
+            known.update(p.spec.states)
+        sid = r.choice(sorted(known)) if known and r.random() < 0.6 else r.choice([1, 2, 3])
+        base = known.get(sid, 1)
+        ver = max(0, base + r.choice([-1, 0, 0, 1]))
+        st = {sid: ver}
+        if r.random() < 0.15:
+            st[r.choice([1, 2, 3])] = r.choice([1, 2])
+        return st
+
+    def scopes(self, pol):
+        return sorted({(p.spec.replace_set if pol == "replace_set" else p.spec.tag)
+                       for p in self.m.patches if p.spec.pol == pol})
+
+    def replacing_spec(self, name):
+        """A patch meant to replace an enabled one: same scope (or a
+        supersede list naming it, or legacy/hybrid .replace), its
+        functions or more, its states (sometimes not quite)."""
+        r = self.r
+        o = r.choice(self.m.patches)
+        n = Spec(name)
+        base = sorted(o.funcs)
+        n.funcs = set(r.sample(base, r.randint(1, len(base))))
+        if r.random() < 0.5:
+            n.funcs |= o.funcs
+        if r.random() < 0.3:
+            n.funcs.add(r.choice(FUNCS))
+        for p in self.m.patches:
+            if p is o or r.random() < 0.3:
+                n.states.update(p.spec.states)
+        for sid in list(n.states):
+            x = r.random()
+            if x < 0.1:
+                del n.states[sid]
+            elif x < 0.2:
+                n.states[sid] = max(0, n.states[sid] - 1)
+            elif x < 0.4:
+                n.states[sid] += 1
+        pol = o.spec.pol
+        if r.random() < 0.12:
+            n.replace = True                  # legacy: replaces everything
+            if r.random() < 0.5:
+                n.policy = "legacy"
+        elif pol == "replace_set":
+            n.policy = "replace_set"
+            if r.random() < 0.35:
+                n.replace_set = r.choice([0, 7, 9, 11])
+                if n.replace_set == o.spec.replace_set:
+                    n.replace_set = 5
+                n.supersedes = [o.spec.replace_set]
+                others = [x for x in self.scopes("replace_set") if x not in (n.replace_set, o.spec.replace_set)]
+                if others and r.random() < 0.3:
+                    n.supersedes.append(r.choice(others))
+            else:
+                n.replace_set = o.spec.replace_set
+        elif pol == "tag":
+            n.policy = "tag"
+            n.tag = o.spec.tag if o.spec.tag else r.choice([1, 7])
+        elif pol == "hybrid":
+            n.policy = "hybrid"
+            n.replace = True
+            n.replaceable = r.random() < 0.5
+            # Petr Mladek's lp3: leave out a function that a patch it
+            # keeps patches too
+            shared = [f for f in sorted(n.funcs)
+                      if any(f in p.funcs for p in self.m.patches if p is not o)]
+            if shared and len(n.funcs) > 1 and r.random() < 0.5:
+                n.funcs.discard(r.choice(shared))
+        else:
+            n.replace = True
+            n.policy = r.choice([None, "legacy"])
+        return n
+
+    def rand_spec(self, name):
+        r = self.r
+        if self.m.patches and r.random() < 0.35:
+            return self.replacing_spec(name)
+        n = Spec(name)
+        n.funcs = self.rand_funcs()
+        n.states = self.rand_states()
+        kind = self.pick([("none", 12), ("legacy", 5), ("replace_set", 28), ("tag", 24),
+                          ("hybrid", 20), ("invalid", 7)])
+        if kind == "none":
+            n.replace = r.random() < 0.3
+        elif kind == "legacy":
+            n.policy = "legacy"
+            n.replace = r.random() < 0.3
+        elif kind == "replace_set":
+            n.policy = "replace_set"
+            have = self.scopes("replace_set")
+            n.replace_set = r.choice(have) if have and r.random() < 0.6 else r.choice([0, 7, 9])
+            if r.random() < 0.3:
+                cands = [s for s in set(have) | {0, 7, 9} if s != n.replace_set]
+                n.supersedes = r.sample(sorted(cands), min(len(cands), r.choice([1, 1, 2])))
+        elif kind == "tag":
+            n.policy = "tag"
+            have = self.scopes("tag")
+            n.tag = r.choice(have) if have and r.random() < 0.5 else r.choice([0, 0, 1, 1, 7])
+        elif kind == "hybrid":
+            n.policy = "hybrid"
+            n.replace = r.random() < 0.5
+            n.replaceable = r.random() < 0.6
+        if kind in ("none", "legacy", "hybrid") and not n.replace and r.random() < 0.6:
+            # stack where no scoped patch owns the function, on the
+            # functions of other stacking patches when there are some
+            scoped = set()
+            stacking = set()
+            for p in self.m.patches:
+                (scoped if p.spec.pol in ("replace_set", "tag") else stacking).update(p.funcs)
+            free = [f for f in FUNCS if f not in scoped]
+            if free:
+                pref = [f for f in free if f in stacking] or free
+                n.funcs = {r.choice(pref)}
+                if r.random() < 0.6:
+                    n.funcs.add(r.choice(free))
+        if kind == "invalid":
+            v = r.choice(["empty", "long", "nosuch", "noparams", "teamparams", "size",
+                          "legacyparams", "rs_replace", "rs_own", "rs_dup", "rs_long",
+                          "tag_supersedes", "legacy_set"])
+            if v == "empty":
+                n.policy = ""
+            elif v == "long":
+                n.policy = "replace_set_longer"
+            elif v == "nosuch":
+                n.policy = "nosuch"
+            elif v in ("noparams", "teamparams", "size"):
+                n.policy = "hybrid"
+                if v == "noparams":
+                    n.params = "none"
+                elif v == "teamparams":
+                    n.params = "team"
+                else:
+                    n.params_size = 8
+            elif v == "legacyparams":
+                n.policy = "legacy"
+                n.params = "hybrid"
+            elif v.startswith("rs_"):
+                n.policy = "replace_set"
+                n.replace_set = 7
+                if v == "rs_replace":
+                    n.replace = True
+                elif v == "rs_own":
+                    n.supersedes = [0, 7]
+                elif v == "rs_dup":
+                    n.supersedes = [0, 0]
+                else:
+                    n.supersedes = list(range(100, 117))
+            elif v == "tag_supersedes":
+                n.policy = "tag"
+                n.tag = 1
+                n.supersedes = [0]
+            else:
+                n.replace_set = 7
+        return n
+
+    def candidates_sleep(self):
+        m = self.m
+        out = []
+        for f in FUNCS:
+            i = m.impl(f)
+            if i == "-":
+                continue
+            if i == "orig":
+                if f in TARGET_FUNCS and TARGET not in m.sleepers:
+                    out.append((TARGET, f))
+            else:
+                o = i.split("#")[0]
+                if o not in m.sleepers:
+                    out.append((o, f))
+        return out
+
+    def next_op(self):
+        m, r = self.m, self.r
+        free = [n for n in POOL if n not in m.mods]
+        loaded = sorted(m.mods)
+        in_list = [p.name for p in m.patches]
+        removable = [n for n in loaded if not m.find(n) and n not in m.pinned]
+        sl_cands = self.candidates_sleep()
+        target_busy = any(s.func in TARGET_FUNCS for s in m.sleepers.values())
+        stalled = m.trans is not None
+        w = [
+            ("load", (8 if stalled else 34) if free else 0),
+            ("load_dup", 2 if loaded else 0),
+            ("disable", (5 if stalled else 14) if in_list else 0),
+            ("reverse", 10 if m.trans else 0),
+            ("enable", 2 if in_list else 0),
+            ("force", 6 if m.trans else 0),
+            ("force_bad", 1 if in_list else 0),
+            ("rmmod", (14 if removable else 2) if loaded else 0),
+            ("tload", 4 if not m.target else 1),
+            ("tunload", 3 if m.target and not target_busy else 0),
+            ("sleep", 9 if sl_cands and len(m.sleepers) < 3 else 0),
+            ("sleep_miss", 1),
+            ("wake", (16 if m.trans else 5) if m.sleepers else 0),
+            ("prmmod", 1),
+            ("rmmod_pinned", 3 if m.pinned else 0),
+        ]
+        op = self.pick(w)
+        if op == "load":
+            return ("load", self.rand_spec(r.choice(free)))
+        if op == "load_dup":
+            return ("load", self.rand_spec(r.choice(loaded)))
+        if op == "disable":
+            if m.trans and r.random() < 0.5:
+                return ("disable", m.trans.patch.name)
+            return ("disable", r.choice(in_list))
+        if op == "reverse":
+            return ("disable" if m.trans.patch.enabled else "enable", m.trans.patch.name)
+        if op == "enable":
+            return ("enable", r.choice(in_list))
+        if op == "force":
+            return ("force", m.trans.patch.name)
+        if op == "force_bad":
+            return ("force", r.choice(in_list))
+        if op == "rmmod":
+            if removable and r.random() < 0.85:
+                return ("rmmod", r.choice(removable))
+            return ("rmmod", r.choice(loaded))
+        if op == "tload":
+            return ("tload",)
+        if op == "tunload":
+            return ("rmmod", TARGET)
+        if op == "sleep":
+            return ("sleep",) + r.choice(sl_cands)
+        if op == "sleep_miss":
+            # a task that should not sleep: wrong owner or unpatched
+            owners = [n for n in loaded if n not in m.sleepers]
+            fs = [f for f in FUNCS if f not in TARGET_FUNCS or m.target]
+            if not owners:
+                return ("tload",) if not m.target else ("rmmod", HYBRID_MOD)
+            return ("sleep", r.choice(owners), r.choice(fs))
+        if op == "wake":
+            return ("wake", r.choice(sorted(m.sleepers)))
+        if op == "rmmod_pinned":
+            return ("rmmod", r.choice(sorted(m.pinned)))
+        if op == "prmmod":
+            return ("rmmod", HYBRID_MOD)
+        raise AssertionError(op)
+
+    def apply(self, op):
+        """Run op on the model; returns (plan words, expected obs, text)."""
+        m = self.m
+        trans_before = (id(m.trans), m.trans.target) if m.trans else None
+        slept = None
+        kind = op[0]
+        LAST_WHY[0] = ""
+        if kind == "load":
+            spec = op[1]
+            rc = m.op_load(spec)
+            words = ["load", spec.name] + spec.args()
+            text = "insmod %s %s" % (spec.name, " ".join(spec.args()))
+        elif kind == "disable":
+            rc = m.op_disable(op[1])
+            words, text = ["disable", op[1]], "echo 0 > %s/enabled" % op[1]
+        elif kind == "enable":
+            rc = m.op_enable(op[1])
+            words, text = ["enable", op[1]], "echo 1 > %s/enabled" % op[1]
+        elif kind == "force":
+            rc = m.op_force(op[1])
+            words, text = ["force", op[1]], "echo 1 > %s/force" % op[1]
+        elif kind == "rmmod":
+            rc = m.op_rmmod(op[1])
+            words, text = ["rmmod", op[1]], "rmmod %s" % op[1]
+        elif kind == "tload":
+            rc = m.op_tload()
+            words, text = ["tload"], "insmod %s" % TARGET
+        elif kind == "sleep":
+            slept = m.op_sleep(op[1], op[2])
+            rc = OK
+            words = ["sleep", op[1], op[2]]
+            text = "a task calls %s, sleeping in %s's code" % (FUNC_NAME[op[2]], op[1])
+        elif kind == "wake":
+            m.op_wake(op[1])
+            rc = OK
+            words, text = ["wake", op[1]], "wake the task sleeping in %s's code" % op[1]
+        else:
+            raise AssertionError(kind)
+        # How long the guest waits: for a transition the model expects to
+        # complete (settle), or a little while for one it expects to stay
+        # stalled after this step started, reversed or unblocked it.
+        if m.trans is None:
+            wait = "settle"
+        else:
+            now = (id(m.trans), m.trans.target)
+            changed = now != trans_before or kind in ("wake", "force")
+            wait = "stall" if changed and rc == OK else "none"
+        obs = "rc=%s %s" % (rc, m.observe())
+        if slept is not None:
+            obs += " s=%d" % slept
+        elif kind == "wake":
+            obs += " s=0"
+        tr = " (%s)" % LAST_WHY[0] if LAST_WHY[0] else ""
+        if m.trans:
+            tr += " [transition %s %s%s]" % (m.trans.patch.name, m.trans.target,
+                                            " forced" if m.trans.forced else "")
+        return words, wait, obs, text + tr
+
+    def run(self, nsteps):
+        for _ in range(nsteps):
+            self.add(self.next_op())
+        self.cleanup()
+
+    def add(self, op):
+        words, wait, obs, text = self.apply(op)
+        self.steps.append((words, wait, obs, text))
+
+    def cleanup(self):
+        """Wake every task, end the transition, disable and remove all."""
+        m = self.m
+        for o in sorted(m.sleepers):
+            self.add(("wake", o))
+        if m.trans:
+            self.add(("force", m.trans.patch.name))
+        for p in list(reversed(m.patches)):
+            if m.find(p.name):
+                self.add(("disable", p.name))
+                if m.trans:
+                    self.add(("force", m.trans.patch.name))
+        for n in sorted(m.mods):
+            if n not in m.pinned:
+                self.add(("rmmod", n))
+        if m.target:
+            self.add(("rmmod", TARGET))
+        if m.hybrid:
+            self.add(("rmmod", HYBRID_MOD))
+
+
+def cmd_gen(a):
+    g = Gen(a.seed)
+    g.run(a.steps)
+    with open(a.plan, "w") as pf, open(a.expect, "w") as ef:
+        for i, (words, wait, obs, text) in enumerate(g.steps, 1):
+            pf.write("%d %s %s\n" % (i, wait, " ".join(words)))
+            ef.write("%d %s\t%s\n" % (i, obs, text))
+    return 0
+
+
+def parse_plan_line(line):
+    """A plan line back into the generator's operation."""
+    words = line.split()
+    op, args = words[2], words[3:]
+    if op == "load":
+        n = Spec(args[0])
+        n.funcs = set()
+        kv = dict(w.split("=", 1) for w in args[1:])
+        n.policy = kv.get("policy")
+        n.replace = kv.get("replace") == "1"
+        n.replace_set = int(kv.get("replace_set", 0))
+        n.supersedes = [int(x) for x in kv["supersedes"].split(",")] if "supersedes" in kv else []
+        n.tag = int(kv.get("replace_tag", 0))
+        n.replaceable = kv.get("replaceable") == "1"
+        n.params = kv.get("params")
+        n.params_size = int(kv.get("params_size", 0))
+        mask = int(kv.get("funcs", 1))
+        n.funcs = {f for f in FUNCS if mask & FUNC_BIT[f]}
+        if "state_ids" in kv:
+            n.states = dict(zip((int(x) for x in kv["state_ids"].split(",")),
+                                (int(x) for x in kv["state_vers"].split(","))))
+        return ("load", n)
+    if op in ("disable", "enable", "force", "rmmod", "wake"):
+        return (op, args[0])
+    if op == "sleep":
+        return ("sleep", args[0], args[1])
+    return (op,)
+
+
+def cmd_replay(a):
+    """The model's expectations for an existing plan (e.g. under a mutant)."""
+    MUTANT.update(a.mutant or [])
+    g = Gen(0)
+    with open(a.plan) as f:
+        lines = [line for line in f if line.strip() and not line.startswith("#")]
+    for line in lines:
+        try:
+            g.add(parse_plan_line(line))
+        except AssertionError:
+            # a mutant reaches a state the plan's generator never would
+            g.steps.append(([], "none", "model=inconsistent", line.strip()))
+    with open(a.expect, "w") as ef:
+        for i, (words, wait, obs, text) in enumerate(g.steps, 1):
+            ef.write("%d %s\t%s\n" % (i, obs, text))
+    return 0
+
+
+def cmd_check(a):
+    exp = {}
+    texts = {}
+    with open(a.expect) as f:
+        for line in f:
+            num, rest = line.rstrip("\n").split(" ", 1)
+            obs, text = rest.split("\t", 1)
+            exp[int(num)] = obs
+            texts[int(num)] = text
+    got = {}
+    with open(a.obs, errors="replace") as f:
+        for line in f:
+            line = line.strip()
+            i = line.find("OBS ")
+            if i < 0:
+                continue
+            parts = line[i + 4:].split(" ", 1)
+            if len(parts) == 2 and parts[0].isdigit():
+                got[int(parts[0])] = parts[1]
+    seed = "" if a.seed is None else " seed %s" % a.seed
+    for i in sorted(exp):
+        if i not in got:
+            print("DIVERGENCE%s at step %d: no observation (guest stopped or hung)" % (seed, i))
+            history(texts, exp, got, i)
+            return 1
+        if got[i] != exp[i]:
+            print("DIVERGENCE%s at step %d" % (seed, i))
+            history(texts, exp, got, i)
+            e = dict(kv.split("=", 1) for kv in exp[i].split())
+            g = dict(kv.split("=", 1) for kv in got[i].split() if "=" in kv)
+            for k in e:
+                if e[k] != g.get(k):
+                    print("  %s: model %s, kernel %s" % (k, e[k], g.get(k)))
+            return 1
+    print("model check%s: %d steps, no divergence" % (seed, len(exp)))
+    return 0
+
+
+def history(texts, exp, got, upto):
+    print("history (step: operation -> model's expectation):")
+    for j in range(1, upto + 1):
+        print("  %3d: %s" % (j, texts[j]))
+        print("       model:  %s" % exp[j])
+        if j == upto:
+            print("       kernel: %s" % got.get(j, "(none)"))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    g = sub.add_parser("gen")
+    g.add_argument("--seed", type=int, required=True)
+    g.add_argument("--steps", type=int, default=200)
+    g.add_argument("--plan", required=True)
+    g.add_argument("--expect", required=True)
+    c = sub.add_parser("check")
+    c.add_argument("--expect", required=True)
+    c.add_argument("--obs", required=True)
+    c.add_argument("--seed")
+    r = sub.add_parser("replay")
+    r.add_argument("--plan", required=True)
+    r.add_argument("--expect", required=True)
+    r.add_argument("--mutant", action="append", choices=sorted(MUTANTS))
+    a = ap.parse_args()
+    return {"gen": cmd_gen, "check": cmd_check, "replay": cmd_replay}[a.cmd](a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
