@@ -111,6 +111,7 @@ class Patch:
         self.name = spec.name
         self.enabled = True
         self.funcs = set(spec.funcs)
+        self.forced = False       # marked by a forced transition
 
 
 class Sleeper:
@@ -162,6 +163,16 @@ class Model:
                 top = p.id
         return top
 
+    def stack_top_patch(self, f, before):
+        """The patch just below 'before' on f's stack, or None."""
+        top = None
+        for p in self.patches:
+            if p is before:
+                break
+            if f in p.funcs:
+                top = p
+        return top
+
     def impl(self, f):
         """What a new call of f runs in a task that has reached the
         transition's target state (or with no transition)."""
@@ -207,7 +218,7 @@ class Model:
         if t.target == "patched":
             for r in t.replaced:
                 self.patches.remove(r)
-                if t.forced and "forced-pin" not in MUTANT:
+                if r.forced:
                     self.pinned.add(r.name)
                 else:
                     self.live_impls.pop(r.id, None)
@@ -216,7 +227,7 @@ class Model:
             # DESIGN §4.4 keeps a patch being *enabled* out of the forced
             # marking; a patch whose code is being removed, after a forced
             # transition, may still run in a task: its module stays.
-            if t.forced and "forced-pin" not in MUTANT:
+            if (t.forced and "forced-pin" not in MUTANT) or t.patch.forced:
                 self.pinned.add(t.patch.name)
             else:
                 self.live_impls.pop(t.patch.id, None)
@@ -232,6 +243,11 @@ class Model:
 
     def reverse(self):
         t = self.trans
+        if t.target == "patched":
+            # Reversed, the patches N would have replaced stay in place:
+            # their code is current again, their forced mark goes.
+            for r in t.replaced:
+                r.forced = False
         t.target = "unpatched" if t.target == "patched" else "patched"
         t.patch.enabled = t.target == "patched"
         t.forced = False
@@ -387,6 +403,17 @@ class Model:
         if not self.trans or self.trans.patch is not p:
             return EINVAL
         self.trans.forced = True
+        t = self.trans
+        if t.target == "patched" and "forced-pin" not in MUTANT:
+            # A task the force switches may still run the code N takes
+            # over: the replaced patches', and on each of N's functions
+            # that of the patch just below N, which N may keep.
+            for r in t.replaced:
+                r.forced = True
+            for f in t.patch.funcs | t.nops:
+                below = self.stack_top_patch(f, before=t.patch)
+                if below:
+                    below.forced = True
         for s in self.sleepers.values():
             s.at_target = True
         self.try_complete()
