@@ -20,23 +20,33 @@ scripts=${tests//,/ }
 # cleanup: what a failed script may have left: its processes, enabled
 # livepatches (a stalled transition reversed), loaded test modules.
 cleanup() {
-	local sid=$1 p m i
+	local sid=$1 p m i t waited=0
 	pkill -KILL -s "$sid" 2>/dev/null
-	for p in "$KLP"/*; do
-		[ -d "$p" ] || continue
-		if [ "$(cat "$p/transition")" = 1 ]; then
-			echo 1 > "$p/force" 2>/dev/null
-		fi
-		echo 0 > "$p/enabled" 2>/dev/null
-	done
-	for ((i = 0; i < 100; i++)); do
+	# One transition at a time: wait for the one running (force it only
+	# when stuck for 15 s), then disable the next enabled patch.
+	for ((i = 0; i < 600; i++)); do
 		[ -z "$(ls "$KLP")" ] && break
+		t=
+		for p in "$KLP"/*; do
+			[ "$(cat "$p/transition" 2>/dev/null)" = 1 ] && t=$p
+		done
+		if [ -n "$t" ]; then
+			waited=$((waited + 1))
+			[ "$waited" = 75 ] && echo 1 > "$t/force" 2>/dev/null
+		else
+			waited=0
+			for p in "$KLP"/*; do
+				[ "$(cat "$p/enabled" 2>/dev/null)" = 1 ] || continue
+				echo 0 > "$p/enabled" 2>/dev/null && break
+			done
+		fi
 		sleep 0.2
 	done
 	for i in 1 2 3; do
 		for m in $(lsmod | awk '$1 ~ /^test_klp/ { print $1 }'); do
 			rmmod "$m" 2>/dev/null
 		done
+		sleep 0.2
 	done
 	echo "KLP-UPSTREAM-LEFT patches=[$(ls "$KLP" | tr '\n' ' ')] modules=[$(lsmod | awk '$1 ~ /^test_klp/ { printf "%s ", $1 }')]"
 }
