@@ -17,6 +17,7 @@ MOD_LP3=test_klp_policy3
 MOD_LP4=test_klp_policy4
 MOD_LP6=test_klp_policy6
 MOD_LP7=test_klp_policy7
+MOD_LP8=test_klp_policy8
 MOD_POLICY=livepatch_hybrid_policy
 MOD_SAMPLE=livepatch_hybrid_patch
 MOD_TARGET_BUSY=test_klp_callbacks_busy
@@ -56,7 +57,42 @@ function new_dmesg() {
 
 ORIG_CMDLINE=$(cat /proc/cmdline)
 
-# - the legacy policy is always registered and is the default here
+# A livepatch that names no policy gets the boot default, whichever it
+# is (CONFIG_KLP_DEFAULT_REPLACE_POLICY or livepatch.replace_policy=);
+# every other test below names its policy, so this script passes under
+# any default:
+# - the default is registered and listed as available
+# - lp1 without policy= shows the default in sysfs and runs its code
+
+start_test "a livepatch without a policy gets the default"
+
+DEFAULT_POLICY=$(cat /sys/module/livepatch/parameters/replace_policy)
+[[ -n "$DEFAULT_POLICY" ]] || die "no default replace policy"
+grep -qw "$DEFAULT_POLICY" "$AVAILABLE" ||
+	die "default policy $DEFAULT_POLICY is not available: '$(cat "$AVAILABLE")'"
+load_lp $MOD_LP1
+check_sysfs_value $MOD_LP1 replace_policy "$DEFAULT_POLICY"
+check_sysfs_value $MOD_LP1 replace 0
+check_file /proc/cmdline "$MOD_LP1: cmdline_proc_show"
+disable_lp $MOD_LP1
+unload_lp $MOD_LP1
+check_file /proc/cmdline "$ORIG_CMDLINE"
+
+check_result "% insmod test_modules/$MOD_LP1.ko
+livepatch: enabling patch '$MOD_LP1'
+livepatch: '$MOD_LP1': initializing patching transition
+livepatch: '$MOD_LP1': starting patching transition
+livepatch: '$MOD_LP1': completing patching transition
+livepatch: '$MOD_LP1': patching complete
+% echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
+livepatch: '$MOD_LP1': initializing unpatching transition
+livepatch: '$MOD_LP1': starting unpatching transition
+livepatch: '$MOD_LP1': completing unpatching transition
+livepatch: '$MOD_LP1': unpatching complete
+% rmmod $MOD_LP1"
+
+
+# - the legacy policy is always registered
 # - the sample "hybrid" policy plugin is not loaded: a livepatch that
 #   selects it by name loads it (klp_enable_patch() request_module()s
 #   klp-replace-policy-hybrid, the plugin's alias)
@@ -67,8 +103,6 @@ ORIG_CMDLINE=$(cat /proc/cmdline)
 
 start_test "replace policy plugin loaded on demand"
 
-[[ "$(cat /sys/module/livepatch/parameters/replace_policy)" == "legacy" ]] ||
-	die "default replace policy is not legacy"
 policy_loaded && die "$MOD_POLICY is loaded before any livepatch asked for it"
 grep -qw hybrid "$AVAILABLE" &&
 	die "hybrid is available before its module is loaded: '$(cat "$AVAILABLE")'"
@@ -267,9 +301,9 @@ livepatch: '$MOD_LP1': unpatching complete
 start_test "legacy replace replaces every policy's patches"
 
 load_policy
-load_lp $MOD_LP1
+load_lp $MOD_LP1 policy=legacy
 load_lp $MOD_LP2 policy=hybrid funcb=1
-load_lp $MOD_LP3 replace=1 funca=0 funcb=1
+load_lp $MOD_LP3 policy=legacy replace=1 funca=0 funcb=1
 check_patches "$MOD_LP3"
 check_sysfs_value $MOD_LP3 replace_policy legacy
 check_sysfs_value $MOD_LP3 replace 1
@@ -284,7 +318,7 @@ disable_lp $MOD_LP3
 unload_lp $MOD_LP3
 unload_mod $MOD_POLICY
 
-check_result "% insmod test_modules/$MOD_LP1.ko
+check_result "% insmod test_modules/$MOD_LP1.ko policy=legacy
 livepatch: enabling patch '$MOD_LP1'
 livepatch: '$MOD_LP1': initializing patching transition
 livepatch: '$MOD_LP1': starting patching transition
@@ -296,7 +330,7 @@ livepatch: '$MOD_LP2': initializing patching transition
 livepatch: '$MOD_LP2': starting patching transition
 livepatch: '$MOD_LP2': completing patching transition
 livepatch: '$MOD_LP2': patching complete
-% insmod test_modules/$MOD_LP3.ko replace=1 funca=0 funcb=1
+% insmod test_modules/$MOD_LP3.ko policy=legacy replace=1 funca=0 funcb=1
 livepatch: enabling patch '$MOD_LP3'
 livepatch: '$MOD_LP3': initializing patching transition
 livepatch: '$MOD_LP3': starting patching transition
@@ -406,8 +440,8 @@ $MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_exit"
 start_test "forced transition reversed before it completes"
 
 load_mod $MOD_TARGET_BUSY block_transition=Y
-load_lp $MOD_LP6
-load_lp_nowait $MOD_LP2 replace=1 busy=1
+load_lp $MOD_LP6 policy=legacy
+load_lp_nowait $MOD_LP2 policy=legacy replace=1 busy=1
 sleep 1
 check_sysfs_value $MOD_LP2 transition 1
 log "% echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force; echo 0 > $KLP_SYSFS_DIR/$MOD_LP2/enabled"
@@ -435,13 +469,13 @@ check_file /proc/cmdline "$ORIG_CMDLINE"
 check_result "% insmod test_modules/$MOD_TARGET_BUSY.ko block_transition=Y
 $MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_init
 $MOD_TARGET_BUSY: busymod_work_func enter
-% insmod test_modules/$MOD_LP6.ko
+% insmod test_modules/$MOD_LP6.ko policy=legacy
 livepatch: enabling patch '$MOD_LP6'
 livepatch: '$MOD_LP6': initializing patching transition
 livepatch: '$MOD_LP6': starting patching transition
 livepatch: '$MOD_LP6': completing patching transition
 livepatch: '$MOD_LP6': patching complete
-% insmod test_modules/$MOD_LP2.ko replace=1 busy=1
+% insmod test_modules/$MOD_LP2.ko policy=legacy replace=1 busy=1
 livepatch: enabling patch '$MOD_LP2'
 livepatch: '$MOD_LP2': initializing patching transition
 livepatch: '$MOD_LP2': starting patching transition
@@ -478,10 +512,7 @@ $MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_exit"
 start_test "legacy: a disable below another patch, reversed"
 
 load_lp $MOD_LP1 policy=legacy funcb=1 sleep=1
-cat /proc/version > /tmp/klp-sleeper.out &
-SLEEPER=$!
-loop_until '[[ $(dmesg | grep -c "$MOD_LP1: version_proc_show: sleeping") -gt 0 ]]' ||
-	die "the sleeper did not enter $MOD_LP1's version_proc_show"
+start_sleeper $MOD_LP1
 load_lp $MOD_LP2 policy=legacy
 check_file /proc/cmdline "$MOD_LP2: cmdline_proc_show"
 log "% echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled"
@@ -553,10 +584,7 @@ livepatch: '$MOD_LP1': unpatching complete
 start_test "legacy: a forced transition marks the patch it is stacked on"
 
 load_lp $MOD_LP7 policy=legacy funca=0 funcb=1 sleep=1
-cat /proc/version > /tmp/klp-sleeper.out &
-SLEEPER=$!
-loop_until '[[ $(dmesg | grep -c "$MOD_LP7: version_proc_show: sleeping") -gt 0 ]]' ||
-	die "the sleeper did not enter $MOD_LP7's version_proc_show"
+start_sleeper $MOD_LP7
 load_lp_nowait $MOD_LP2 policy=legacy funca=0 funcb=1
 sleep 1
 check_sysfs_value $MOD_LP2 transition 1
@@ -610,5 +638,102 @@ livepatch: '$MOD_LP3': starting unpatching transition
 livepatch: '$MOD_LP3': completing unpatching transition
 livepatch: '$MOD_LP3': unpatching complete
 % rmmod $MOD_LP3"
+
+# A replacing transition that is reversed leaves the patches it would
+# have replaced as they were, including the forced mark an earlier forced
+# transition gave one of them:
+# - a task sleeps in busymod_work_func(); lp8 patches funcB, a task
+#   sleeps in lp8's funcB
+# - lp2 (no .replace) patches funcB: forced, it marks lp8
+# - lp3 (.replace) patches funcB and busymod_work_func(): its transition
+#   stalls on busymod_work_func(); disabled, it is reversed
+# - lp3 again (.replace, funcB only) replaces lp8 and lp2; it checks
+#   lp2's funcB only, so it completes with the task still in lp8's code
+# - lp8's module stays loaded (the reversed transition used to clear its
+#   mark: lp8 was then removable while the task slept in its code); lp8
+#   is used by no other test: it stays loaded until reboot
+start_test "legacy: a reversed replace keeps an earlier forced mark"
+
+load_mod $MOD_TARGET_BUSY block_transition=Y
+load_lp $MOD_LP8 policy=legacy funca=0 funcb=1 sleep=1
+start_sleeper $MOD_LP8
+load_lp_nowait $MOD_LP2 policy=legacy funca=0 funcb=1
+sleep 1
+check_sysfs_value $MOD_LP2 transition 1
+log "% echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force"
+echo 1 > "$KLP_SYSFS_DIR/$MOD_LP2/force"
+loop_until "[[ \$(cat $KLP_SYSFS_DIR/$MOD_LP2/transition) == 0 ]]" ||
+	die "the forced transition of $MOD_LP2 did not complete"
+load_lp_nowait $MOD_LP3 policy=legacy replace=1 funca=0 funcb=1 busy=1
+sleep 1
+check_sysfs_value $MOD_LP3 transition 1
+disable_lp $MOD_LP3
+new_dmesg | grep -q "'$MOD_LP3': reversing transition from patching to unpatching" ||
+	die "the transition of $MOD_LP3 was not reversed"
+unload_lp $MOD_LP3
+check_patches "$MOD_LP2 $MOD_LP8"
+load_lp $MOD_LP3 policy=legacy replace=1 funca=0 funcb=1
+loop_until "[[ ! -e $KLP_SYSFS_DIR/$MOD_LP8 && ! -e $KLP_SYSFS_DIR/$MOD_LP2 ]]" ||
+	die "the replaced livepatches are still in sysfs"
+check_patches "$MOD_LP3"
+unload_lp $MOD_LP2
+log "% rmmod $MOD_LP8"
+rmmod $MOD_LP8 2>/dev/null &&
+	die "$MOD_LP8 was removed while a task may still run its code"
+kill -0 $SLEEPER 2>/dev/null || die "the sleeper woke up"
+log "% echo 0 > /sys/module/$MOD_LP8/parameters/sleep"
+echo 0 > /sys/module/$MOD_LP8/parameters/sleep
+wait $SLEEPER
+check_file /tmp/klp-sleeper.out "$MOD_LP8: version_proc_show"
+disable_lp $MOD_LP3
+unload_lp $MOD_LP3
+unload_mod $MOD_TARGET_BUSY
+
+check_result "% insmod test_modules/$MOD_TARGET_BUSY.ko block_transition=Y
+$MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_init
+$MOD_TARGET_BUSY: busymod_work_func enter
+% insmod test_modules/$MOD_LP8.ko policy=legacy funca=0 funcb=1 sleep=1
+livepatch: enabling patch '$MOD_LP8'
+livepatch: '$MOD_LP8': initializing patching transition
+livepatch: '$MOD_LP8': starting patching transition
+livepatch: '$MOD_LP8': completing patching transition
+livepatch: '$MOD_LP8': patching complete
+$MOD_LP8: version_proc_show: sleeping
+% insmod test_modules/$MOD_LP2.ko policy=legacy funca=0 funcb=1
+livepatch: enabling patch '$MOD_LP2'
+livepatch: '$MOD_LP2': initializing patching transition
+livepatch: '$MOD_LP2': starting patching transition
+% echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force
+livepatch: forcing remaining tasks to the patched state
+livepatch: '$MOD_LP2': completing patching transition
+livepatch: '$MOD_LP2': patching complete
+% insmod test_modules/$MOD_LP3.ko policy=legacy replace=1 funca=0 funcb=1 busy=1
+livepatch: enabling patch '$MOD_LP3'
+livepatch: '$MOD_LP3': initializing patching transition
+livepatch: '$MOD_LP3': starting patching transition
+% echo 0 > $KLP_SYSFS_DIR/$MOD_LP3/enabled
+livepatch: '$MOD_LP3': reversing transition from patching to unpatching
+livepatch: '$MOD_LP3': starting unpatching transition
+livepatch: '$MOD_LP3': completing unpatching transition
+livepatch: '$MOD_LP3': unpatching complete
+% rmmod $MOD_LP3
+% insmod test_modules/$MOD_LP3.ko policy=legacy replace=1 funca=0 funcb=1
+livepatch: enabling patch '$MOD_LP3'
+livepatch: '$MOD_LP3': initializing patching transition
+livepatch: '$MOD_LP3': starting patching transition
+livepatch: '$MOD_LP3': completing patching transition
+livepatch: '$MOD_LP3': patching complete
+% rmmod $MOD_LP2
+% rmmod $MOD_LP8
+% echo 0 > /sys/module/$MOD_LP8/parameters/sleep
+% echo 0 > $KLP_SYSFS_DIR/$MOD_LP3/enabled
+livepatch: '$MOD_LP3': initializing unpatching transition
+livepatch: '$MOD_LP3': starting unpatching transition
+livepatch: '$MOD_LP3': completing unpatching transition
+livepatch: '$MOD_LP3': unpatching complete
+% rmmod $MOD_LP3
+% rmmod $MOD_TARGET_BUSY
+$MOD_TARGET_BUSY: busymod_work_func exit
+$MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_exit"
 
 exit 0

@@ -35,6 +35,14 @@ done
 ORIG_CMDLINE=$(cat /proc/cmdline)
 ORIG_VERSION=$(cat /proc/version)
 
+# A livepatch that names no policy gets the boot default: the tests name
+# their policies, except where a patch without one is the point.
+DEFAULT_POLICY=$(cat /sys/module/livepatch/parameters/replace_policy)
+case "$DEFAULT_POLICY" in
+legacy|replace_set|tag) ;;
+*) die "default replace policy '$DEFAULT_POLICY': expected legacy, replace_set or tag" ;;
+esac
+
 # use_policy(policy) - set what the tests below say of the scopes
 #	policy - replace_set or tag
 function use_policy() {
@@ -90,6 +98,27 @@ function upstream_conflict_msg() {
 		"($PARAM=$OFFBAND) both $1: $RULE"
 }
 
+# no_policy_conflict_msg(what) - lp2, naming no policy, refused beside
+# lp1 (off-band); the default policy's check speaks first
+function no_policy_conflict_msg() {
+	local desc rule lp1_desc="policy $POLICY"
+
+	[[ "$DEFAULT_POLICY" == "$POLICY" ]] && lp1_desc="$PARAM=$OFFBAND"
+	case "$DEFAULT_POLICY" in
+	legacy)
+		upstream_conflict_msg "$1"
+		return ;;
+	replace_set)
+		desc="replace_set=private"
+		rule="patches in different replace sets must not share it" ;;
+	tag)
+		desc="replace_tag=0"
+		rule="patches with different tags must not share it" ;;
+	esac
+	echo "livepatch: patch '$MOD_LP2' ($desc) and patch '$MOD_LP1'" \
+		"($lp1_desc) both $1: $rule"
+}
+
 # replaced_state_msg(what) - lp2 replacing lp1 lacks one of its states
 function replaced_state_msg() {
 	echo "livepatch: patch '$MOD_LP2' ($PARAM=$CUMULATIVE) replaces patch" \
@@ -98,20 +127,6 @@ function replaced_state_msg() {
 
 function refused_msg() {
 	echo "insmod: ERROR: could not insert module test_modules/$1.ko: Invalid parameters"
-}
-
-# start_sleeper(modname) - read /proc/version in the background, with
-# modname's version_proc_show asleep; SLEEPER is the reader's pid
-# shellcheck disable=SC2016,SC2034 # loop_until evaluates its argument
-function start_sleeper() {
-	local mod="$1"
-	local before
-
-	before=$(dmesg | grep -c "$mod: version_proc_show: sleeping")
-	cat /proc/version > /tmp/klp-sleeper.out &
-	SLEEPER=$!
-	loop_until '[[ $(dmesg | grep -c "$mod: version_proc_show: sleeping") -gt $before ]]' ||
-		die "the sleeper did not enter $mod's version_proc_show"
 }
 
 # wait_removed(modname) - a replaced patch leaves sysfs once it is freed
@@ -225,15 +240,18 @@ $MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_exit"
 done
 
 
-# Scope guarantees hold both ways, for each policy: an upstream-style
-# patch (no policy or legacy, no .replace), loaded after a scoped patch,
-# keeps it, so it may not share its functions or state ids; a legacy
-# replacing patch replaces it and may:
+# Scope guarantees hold both ways, for each policy: a patch without
+# .replace, loaded after a scoped patch, keeps it, so it may not share
+# its functions or state ids, whether it names no policy (an upstream
+# livepatch: the default policy's) or legacy; a legacy replacing patch
+# replaces it and may:
 # - lp1 (off-band) patches funcA and carries state 1
-# - lp2 (no policy, then legacy) patches funcA: refused by lp1's policy
+# - lp2 (no policy, then legacy) patches funcA: refused, by the default
+#   policy's check or, under the legacy default, by lp1's policy
 # - lp2 (legacy) patches funcB with state 1: refused
 # - nothing changed: lp1 is the only patch and runs its code
-# - lp2 (no policy) patches funcB only: enabled beside lp1
+# - lp2 (no policy) patches funcB only: enabled beside lp1, with the
+#   default policy (a private replace_set, tag 0)
 # - lp3 (legacy, replace) patches funcA with state 1: replaces lp1
 
 for policy in replace_set tag; do
@@ -251,13 +269,17 @@ check_sysfs_value $MOD_LP1 transition 0
 check_file /proc/cmdline "$MOD_LP1: cmdline_proc_show"
 check_file /proc/version "$ORIG_VERSION"
 load_lp $MOD_LP2 funca=0 funcb=1
-check_sysfs_value $MOD_LP2 replace_policy legacy
-check_sysfs_absent $MOD_LP2 $PARAM
+check_sysfs_value $MOD_LP2 replace_policy "$DEFAULT_POLICY"
+case "$DEFAULT_POLICY" in
+legacy)		check_sysfs_absent $MOD_LP2 $PARAM ;;
+replace_set)	check_sysfs_value $MOD_LP2 replace_set private ;;
+tag)		check_sysfs_value $MOD_LP2 replace_tag 0 ;;
+esac
 check_file /proc/cmdline "$MOD_LP1: cmdline_proc_show"
 check_file /proc/version "$MOD_LP2: version_proc_show"
 disable_lp $MOD_LP2
 unload_lp $MOD_LP2
-load_lp $MOD_LP3 replace=1 state_id=1 state_version=1
+load_lp $MOD_LP3 policy=legacy replace=1 state_id=1 state_version=1
 wait_removed $MOD_LP1
 check_patches "$MOD_LP3"
 check_file /proc/cmdline "$MOD_LP3: cmdline_proc_show"
@@ -269,7 +291,7 @@ check_file /proc/cmdline "$ORIG_CMDLINE"
 check_result "% insmod test_modules/$MOD_LP1.ko $OFF state_id=1 state_version=1
 $(enable_msgs $MOD_LP1)
 % insmod test_modules/$MOD_LP2.ko
-$(upstream_conflict_msg "patch vmlinux:cmdline_proc_show,1")
+$(no_policy_conflict_msg "patch vmlinux:cmdline_proc_show,1")
 $(refused_msg $MOD_LP2)
 % insmod test_modules/$MOD_LP2.ko policy=legacy
 $(upstream_conflict_msg "patch vmlinux:cmdline_proc_show,1")
@@ -281,7 +303,7 @@ $(refused_msg $MOD_LP2)
 $(enable_msgs $MOD_LP2)
 $(disable_msgs $MOD_LP2)
 % rmmod $MOD_LP2
-% insmod test_modules/$MOD_LP3.ko replace=1 state_id=1 state_version=1
+% insmod test_modules/$MOD_LP3.ko policy=legacy replace=1 state_id=1 state_version=1
 $(enable_msgs $MOD_LP3)
 % rmmod $MOD_LP1
 $(disable_msgs $MOD_LP3)
@@ -459,10 +481,10 @@ $(disable_msgs $MOD_LP2)
 
 start_test "legacy: cumulative update beside a sleeping off-band fix"
 
-load_lp $MOD_LP1
-load_lp $MOD_LP2 funca=0 funcb=1 sleep=1
+load_lp $MOD_LP1 policy=legacy
+load_lp $MOD_LP2 policy=legacy funca=0 funcb=1 sleep=1
 start_sleeper $MOD_LP2
-load_lp_nowait $MOD_LP3 replace=1
+load_lp_nowait $MOD_LP3 policy=legacy replace=1
 sleep 3
 check_sysfs_value $MOD_LP3 transition 1
 kill -0 $SLEEPER 2>/dev/null || die "the sleeper woke up"
@@ -479,12 +501,12 @@ unload_lp $MOD_LP2
 disable_lp $MOD_LP3
 unload_lp $MOD_LP3
 
-check_result "% insmod test_modules/$MOD_LP1.ko
+check_result "% insmod test_modules/$MOD_LP1.ko policy=legacy
 $(enable_msgs $MOD_LP1)
-% insmod test_modules/$MOD_LP2.ko funca=0 funcb=1 sleep=1
+% insmod test_modules/$MOD_LP2.ko policy=legacy funca=0 funcb=1 sleep=1
 $(enable_msgs $MOD_LP2)
 $MOD_LP2: version_proc_show: sleeping
-% insmod test_modules/$MOD_LP3.ko replace=1
+% insmod test_modules/$MOD_LP3.ko policy=legacy replace=1
 $(start_msgs $MOD_LP3)
 % echo 0 > /sys/module/$MOD_LP2/parameters/sleep
 livepatch: '$MOD_LP3': completing patching transition

@@ -130,6 +130,7 @@ class Transition:
         self.nops = nops
         self.enabling = target == "patched"   # how it started
         self.forced = False
+        self.marked = []          # patches only this transition marked forced
 
 
 class Model:
@@ -245,9 +246,11 @@ class Model:
         t = self.trans
         if t.target == "patched":
             # Reversed, the patches N would have replaced stay in place:
-            # their code is current again, their forced mark goes.
-            for r in t.replaced:
+            # their code is current again, the forced marks this
+            # transition set go; a mark set earlier stays (series patch 1).
+            for r in t.marked:
                 r.forced = False
+            t.marked = []
         t.target = "unpatched" if t.target == "patched" else "patched"
         t.patch.enabled = t.target == "patched"
         t.forced = False
@@ -408,12 +411,15 @@ class Model:
             # A task the force switches may still run the code N takes
             # over: the replaced patches', and on each of N's functions
             # that of the patch just below N, which N may keep.
-            for r in t.replaced:
-                r.forced = True
+            marks = list(t.replaced)
             for f in t.patch.funcs | t.nops:
                 below = self.stack_top_patch(f, before=t.patch)
                 if below:
-                    below.forced = True
+                    marks.append(below)
+            for r in marks:
+                if not r.forced:
+                    t.marked.append(r)
+                r.forced = True
         for s in self.sleepers.values():
             s.at_target = True
         self.try_complete()
