@@ -35,17 +35,9 @@ start=$(date +%s)
 	done
 	echo "};"
 } > "$B/mods/klp_bench_fns.h"
-cp "$PROJECT/harness/bench/klp_bench_target.c" "$PROJECT/harness/bench/klp_bench_patch.c" "$B/mods/"
-mods="klp_bench_target.o"
-for i in $(seq 0 65) 98 99; do
-	n=$(printf %02d "$i")
-	echo '#include "klp_bench_patch.c"' > "$B/mods/klp_bench_p$n.c"
-	mods="$mods klp_bench_p$n.o"
-done
-echo "obj-m := $mods" > "$B/mods/Kbuild"
-info "building the benchmark modules"
-make -C "$OBJ" M="$B/mods" CC="$(kcc)" -j"$JOBS" modules > "$LOGS/bench-build.log" 2>&1 ||
-	die "benchmark modules failed to build: $LOGS/bench-build.log"
+build_test_livepatches "$B/mods" "the benchmark modules" \
+	"$PROJECT/harness/bench/klp_bench_patch.c" klp_bench_p \
+	"$(seq -w 0 65) 98 99" "$PROJECT/harness/bench/klp_bench_target.c"
 cp "$B"/mods/*.ko "$B/root/bench/"
 # The guest scripts as they are now, over the base initramfs' copy.
 cp -a "$PROJECT/harness/guest" "$B/root/harness"

@@ -78,20 +78,8 @@ SLAB_REJECT="$slab_reject"
 PAGE_REJECT="$page_reject"
 EOF
 
-cp "$PROJECT/harness/faults/klp_fault_patch.c" "$F/mods/"
-mods=
-for x in a b c f; do
-	echo '#include "klp_fault_patch.c"' > "$F/mods/klp_fault_$x.c"
-	mods="$mods klp_fault_$x.o"
-done
-echo "obj-m :=$mods" > "$F/mods/Kbuild"
-info "building the fault injection modules"
-make -C "$OBJ" M="$F/mods" CC="$(kcc)" -j2 W=1 modules > "$LOGS/faults-build.log" 2>&1 ||
-	die "fault injection modules failed to build: $LOGS/faults-build.log"
-if grep -q 'warning:' "$LOGS/faults-build.log"; then
-	grep 'warning:' "$LOGS/faults-build.log" >&2
-	die "fault injection modules build with warnings: $LOGS/faults-build.log"
-fi
+build_test_livepatches "$F/mods" "the fault injection modules" \
+	"$PROJECT/harness/faults/klp_fault_patch.c" klp_fault_ "a b c f"
 cp "$F"/mods/*.ko "$F/root/faults/"
 cp -a "$PROJECT/harness/guest" "$F/root/harness"
 (cd "$F/root" && find . | cpio -o -H newc --quiet | gzip -1) > "$F/faults.cpio.gz"

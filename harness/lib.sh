@@ -33,6 +33,35 @@ kcc() {
 	fi
 }
 
+# build_test_livepatches <dir> <what> <patch.c> <prefix> <suffixes> [<module.c>...]:
+# build, against the test kernel, one livepatch module <prefix><suffix>
+# per suffix, each compiled from <patch.c> (a livepatch needs a module
+# name of its own for every copy loaded at once) with the shared
+# klp_test_policy.h, and each <module.c> as a module of its own; W=1, a
+# warning fails. The .ko files are left in <dir>, which should start empty.
+build_test_livepatches() {
+	local dir=$1 what=$2 src=$3 prefix=$4 suffixes=$5 mods= f x log
+	shift 5
+	log=$LOGS/$(basename "$(dirname "$dir")")-build.log
+	mkdir -p "$dir" "$LOGS"
+	cp "$src" "$PROJECT/harness/klp_test_policy.h" "$@" "$dir/"
+	for f in "$@"; do
+		mods="$mods $(basename "${f%.c}").o"
+	done
+	for x in $suffixes; do
+		echo "#include \"$(basename "$src")\"" > "$dir/$prefix$x.c"
+		mods="$mods $prefix$x.o"
+	done
+	echo "obj-m :=$mods" > "$dir/Kbuild"
+	info "building $what"
+	make -C "$OBJ" M="$dir" CC="$(kcc)" -j"$JOBS" W=1 modules > "$log" 2>&1 ||
+		die "$what failed to build: $log"
+	if grep -q 'warning:' "$log"; then
+		grep 'warning:' "$log" >&2
+		die "$what build with warnings: $log"
+	fi
+}
+
 # record_check <pass|fail> <name> [detail]: one result line for make check.
 record_check() {
 	mkdir -p "$RESULTS"

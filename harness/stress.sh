@@ -34,18 +34,10 @@ mkdir -p "$S" "$LOGS"
 
 # The target module and 16 livepatch module names, one source.
 build_modules() {
-	local i mods=klp_st_target.o
 	rm -rf "$S/mods" "$S/root"
-	mkdir -p "$S/mods" "$S/root/stress"
-	cp "$SRC/klp_st_target.c" "$SRC/klp_st_patch.c" "$S/mods/"
-	for i in $(seq -w 0 15); do
-		echo '#include "klp_st_patch.c"' > "$S/mods/klp_st_p$i.c"
-		mods="$mods klp_st_p$i.o"
-	done
-	echo "obj-m := $mods" > "$S/mods/Kbuild"
-	info "building the model test's modules"
-	make -C "$OBJ" M="$S/mods" CC="$(kcc)" -j"$JOBS" modules > "$LOGS/stress-build.log" 2>&1 ||
-		die "the model test's modules failed to build: $LOGS/stress-build.log"
+	mkdir -p "$S/root/stress"
+	build_test_livepatches "$S/mods" "the model test's modules" \
+		"$SRC/klp_st_patch.c" klp_st_p "$(seq -w 0 15)" "$SRC/klp_st_target.c"
 	cp "$S"/mods/*.ko "$S/root/stress/"
 	# The guest scripts as they are now, over the base initramfs' copy.
 	cp -a "$PROJECT/harness/guest" "$S/root/harness"

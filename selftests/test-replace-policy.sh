@@ -79,16 +79,8 @@ unload_lp $MOD_LP1
 check_file /proc/cmdline "$ORIG_CMDLINE"
 
 check_result "% insmod test_modules/$MOD_LP1.ko
-livepatch: enabling patch '$MOD_LP1'
-livepatch: '$MOD_LP1': initializing patching transition
-livepatch: '$MOD_LP1': starting patching transition
-livepatch: '$MOD_LP1': completing patching transition
-livepatch: '$MOD_LP1': patching complete
-% echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
-livepatch: '$MOD_LP1': initializing unpatching transition
-livepatch: '$MOD_LP1': starting unpatching transition
-livepatch: '$MOD_LP1': completing unpatching transition
-livepatch: '$MOD_LP1': unpatching complete
+$(enable_msgs $MOD_LP1)
+$(disable_msgs $MOD_LP1)
 % rmmod $MOD_LP1"
 
 
@@ -132,16 +124,8 @@ grep -qw hybrid "$AVAILABLE" &&
 	die "hybrid is still available: '$(cat "$AVAILABLE")'"
 
 check_result "% insmod test_modules/$MOD_LP1.ko policy=hybrid replaceable=1
-livepatch: enabling patch '$MOD_LP1'
-livepatch: '$MOD_LP1': initializing patching transition
-livepatch: '$MOD_LP1': starting patching transition
-livepatch: '$MOD_LP1': completing patching transition
-livepatch: '$MOD_LP1': patching complete
-% echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
-livepatch: '$MOD_LP1': initializing unpatching transition
-livepatch: '$MOD_LP1': starting unpatching transition
-livepatch: '$MOD_LP1': completing unpatching transition
-livepatch: '$MOD_LP1': unpatching complete
+$(enable_msgs $MOD_LP1)
+$(disable_msgs $MOD_LP1)
 % rmmod $MOD_LP1"
 
 
@@ -172,11 +156,7 @@ check_refcnt $MOD_POLICY 0
 unload_mod $MOD_POLICY
 check_file /proc/cmdline "$ORIG_CMDLINE"
 
-check_result "livepatch: enabling patch '$MOD_SAMPLE'
-livepatch: '$MOD_SAMPLE': initializing patching transition
-livepatch: '$MOD_SAMPLE': starting patching transition
-livepatch: '$MOD_SAMPLE': completing patching transition
-livepatch: '$MOD_SAMPLE': patching complete
+check_result "$(enable_msgs $MOD_SAMPLE)
 livepatch: '$MOD_SAMPLE': initializing unpatching transition
 livepatch: '$MOD_SAMPLE': starting unpatching transition
 livepatch: '$MOD_SAMPLE': completing unpatching transition
@@ -265,30 +245,14 @@ unload_mod $MOD_POLICY
 check_file /proc/cmdline "$ORIG_CMDLINE"
 
 check_result "% insmod test_modules/$MOD_LP1.ko policy=hybrid
-livepatch: enabling patch '$MOD_LP1'
-livepatch: '$MOD_LP1': initializing patching transition
-livepatch: '$MOD_LP1': starting patching transition
-livepatch: '$MOD_LP1': completing patching transition
-livepatch: '$MOD_LP1': patching complete
+$(enable_msgs $MOD_LP1)
 % insmod test_modules/$MOD_LP2.ko policy=hybrid replaceable=1 funcb=1
-livepatch: enabling patch '$MOD_LP2'
-livepatch: '$MOD_LP2': initializing patching transition
-livepatch: '$MOD_LP2': starting patching transition
-livepatch: '$MOD_LP2': completing patching transition
-livepatch: '$MOD_LP2': patching complete
+$(enable_msgs $MOD_LP2)
 % insmod test_modules/$MOD_LP3.ko policy=hybrid replace=1 funca=0 funcb=1
 $REFUSAL
 $(refused_msg $MOD_LP3 "Invalid parameters")
-% echo 0 > $KLP_SYSFS_DIR/$MOD_LP2/enabled
-livepatch: '$MOD_LP2': initializing unpatching transition
-livepatch: '$MOD_LP2': starting unpatching transition
-livepatch: '$MOD_LP2': completing unpatching transition
-livepatch: '$MOD_LP2': unpatching complete
-% echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
-livepatch: '$MOD_LP1': initializing unpatching transition
-livepatch: '$MOD_LP1': starting unpatching transition
-livepatch: '$MOD_LP1': completing unpatching transition
-livepatch: '$MOD_LP1': unpatching complete
+$(disable_msgs $MOD_LP2)
+$(disable_msgs $MOD_LP1)
 % rmmod $MOD_LP2
 % rmmod $MOD_LP1"
 
@@ -319,30 +283,14 @@ unload_lp $MOD_LP3
 unload_mod $MOD_POLICY
 
 check_result "% insmod test_modules/$MOD_LP1.ko policy=legacy
-livepatch: enabling patch '$MOD_LP1'
-livepatch: '$MOD_LP1': initializing patching transition
-livepatch: '$MOD_LP1': starting patching transition
-livepatch: '$MOD_LP1': completing patching transition
-livepatch: '$MOD_LP1': patching complete
+$(enable_msgs $MOD_LP1)
 % insmod test_modules/$MOD_LP2.ko policy=hybrid funcb=1
-livepatch: enabling patch '$MOD_LP2'
-livepatch: '$MOD_LP2': initializing patching transition
-livepatch: '$MOD_LP2': starting patching transition
-livepatch: '$MOD_LP2': completing patching transition
-livepatch: '$MOD_LP2': patching complete
+$(enable_msgs $MOD_LP2)
 % insmod test_modules/$MOD_LP3.ko policy=legacy replace=1 funca=0 funcb=1
-livepatch: enabling patch '$MOD_LP3'
-livepatch: '$MOD_LP3': initializing patching transition
-livepatch: '$MOD_LP3': starting patching transition
-livepatch: '$MOD_LP3': completing patching transition
-livepatch: '$MOD_LP3': patching complete
+$(enable_msgs $MOD_LP3)
 % rmmod $MOD_LP2
 % rmmod $MOD_LP1
-% echo 0 > $KLP_SYSFS_DIR/$MOD_LP3/enabled
-livepatch: '$MOD_LP3': initializing unpatching transition
-livepatch: '$MOD_LP3': starting unpatching transition
-livepatch: '$MOD_LP3': completing unpatching transition
-livepatch: '$MOD_LP3': unpatching complete
+$(disable_msgs $MOD_LP3)
 % rmmod $MOD_LP3"
 
 
@@ -386,36 +334,18 @@ check_result "% insmod test_modules/$MOD_TARGET_BUSY.ko block_transition=Y
 $MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_init
 $MOD_TARGET_BUSY: busymod_work_func enter
 % insmod test_modules/$MOD_LP1.ko policy=hybrid
-livepatch: enabling patch '$MOD_LP1'
-livepatch: '$MOD_LP1': initializing patching transition
-livepatch: '$MOD_LP1': starting patching transition
-livepatch: '$MOD_LP1': completing patching transition
-livepatch: '$MOD_LP1': patching complete
+$(enable_msgs $MOD_LP1)
 % insmod test_modules/$MOD_LP4.ko policy=hybrid replaceable=1 funca=0 funcb=1
-livepatch: enabling patch '$MOD_LP4'
-livepatch: '$MOD_LP4': initializing patching transition
-livepatch: '$MOD_LP4': starting patching transition
-livepatch: '$MOD_LP4': completing patching transition
-livepatch: '$MOD_LP4': patching complete
+$(enable_msgs $MOD_LP4)
 % insmod test_modules/$MOD_LP3.ko policy=hybrid replace=1 funca=0 funcb=1 busy=1
-livepatch: enabling patch '$MOD_LP3'
-livepatch: '$MOD_LP3': initializing patching transition
-livepatch: '$MOD_LP3': starting patching transition
+$(start_msgs $MOD_LP3)
 % echo 1 > $KLP_SYSFS_DIR/$MOD_LP3/force
 livepatch: forcing remaining tasks to the patched state
 livepatch: '$MOD_LP3': completing patching transition
 livepatch: '$MOD_LP3': patching complete
-% echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
-livepatch: '$MOD_LP1': initializing unpatching transition
-livepatch: '$MOD_LP1': starting unpatching transition
-livepatch: '$MOD_LP1': completing unpatching transition
-livepatch: '$MOD_LP1': unpatching complete
+$(disable_msgs $MOD_LP1)
 % rmmod $MOD_LP1
-% echo 0 > $KLP_SYSFS_DIR/$MOD_LP3/enabled
-livepatch: '$MOD_LP3': initializing unpatching transition
-livepatch: '$MOD_LP3': starting unpatching transition
-livepatch: '$MOD_LP3': completing unpatching transition
-livepatch: '$MOD_LP3': unpatching complete
+$(disable_msgs $MOD_LP3)
 % rmmod $MOD_LP3
 % rmmod $MOD_TARGET_BUSY
 $MOD_TARGET_BUSY: busymod_work_func exit
@@ -470,15 +400,9 @@ check_result "% insmod test_modules/$MOD_TARGET_BUSY.ko block_transition=Y
 $MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_init
 $MOD_TARGET_BUSY: busymod_work_func enter
 % insmod test_modules/$MOD_LP6.ko policy=legacy
-livepatch: enabling patch '$MOD_LP6'
-livepatch: '$MOD_LP6': initializing patching transition
-livepatch: '$MOD_LP6': starting patching transition
-livepatch: '$MOD_LP6': completing patching transition
-livepatch: '$MOD_LP6': patching complete
+$(enable_msgs $MOD_LP6)
 % insmod test_modules/$MOD_LP2.ko policy=legacy replace=1 busy=1
-livepatch: enabling patch '$MOD_LP2'
-livepatch: '$MOD_LP2': initializing patching transition
-livepatch: '$MOD_LP2': starting patching transition
+$(start_msgs $MOD_LP2)
 % echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force; echo 0 > $KLP_SYSFS_DIR/$MOD_LP2/enabled
 livepatch: forcing remaining tasks to the patched state
 livepatch: '$MOD_LP2': reversing transition from patching to unpatching
@@ -486,11 +410,7 @@ livepatch: '$MOD_LP2': starting unpatching transition
 livepatch: '$MOD_LP2': completing unpatching transition
 livepatch: '$MOD_LP2': unpatching complete
 % rmmod $MOD_LP2
-% echo 0 > $KLP_SYSFS_DIR/$MOD_LP6/enabled
-livepatch: '$MOD_LP6': initializing unpatching transition
-livepatch: '$MOD_LP6': starting unpatching transition
-livepatch: '$MOD_LP6': completing unpatching transition
-livepatch: '$MOD_LP6': unpatching complete
+$(disable_msgs $MOD_LP6)
 % rmmod $MOD_LP6
 % rmmod $MOD_TARGET_BUSY
 $MOD_TARGET_BUSY: busymod_work_func exit
@@ -536,18 +456,10 @@ disable_lp $MOD_LP1
 unload_lp $MOD_LP1
 
 check_result "% insmod test_modules/$MOD_LP1.ko policy=legacy funcb=1 sleep=1
-livepatch: enabling patch '$MOD_LP1'
-livepatch: '$MOD_LP1': initializing patching transition
-livepatch: '$MOD_LP1': starting patching transition
-livepatch: '$MOD_LP1': completing patching transition
-livepatch: '$MOD_LP1': patching complete
+$(enable_msgs $MOD_LP1)
 $MOD_LP1: version_proc_show: sleeping
 % insmod test_modules/$MOD_LP2.ko policy=legacy
-livepatch: enabling patch '$MOD_LP2'
-livepatch: '$MOD_LP2': initializing patching transition
-livepatch: '$MOD_LP2': starting patching transition
-livepatch: '$MOD_LP2': completing patching transition
-livepatch: '$MOD_LP2': patching complete
+$(enable_msgs $MOD_LP2)
 % echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
 livepatch: '$MOD_LP1': initializing unpatching transition
 livepatch: '$MOD_LP1': starting unpatching transition
@@ -557,17 +469,9 @@ livepatch: '$MOD_LP1': starting patching transition
 livepatch: '$MOD_LP1': completing patching transition
 livepatch: '$MOD_LP1': patching complete
 % echo 0 > /sys/module/$MOD_LP1/parameters/sleep
-% echo 0 > $KLP_SYSFS_DIR/$MOD_LP2/enabled
-livepatch: '$MOD_LP2': initializing unpatching transition
-livepatch: '$MOD_LP2': starting unpatching transition
-livepatch: '$MOD_LP2': completing unpatching transition
-livepatch: '$MOD_LP2': unpatching complete
+$(disable_msgs $MOD_LP2)
 % rmmod $MOD_LP2
-% echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
-livepatch: '$MOD_LP1': initializing unpatching transition
-livepatch: '$MOD_LP1': starting unpatching transition
-livepatch: '$MOD_LP1': completing unpatching transition
-livepatch: '$MOD_LP1': unpatching complete
+$(disable_msgs $MOD_LP1)
 % rmmod $MOD_LP1"
 
 
@@ -609,34 +513,20 @@ disable_lp $MOD_LP3
 unload_lp $MOD_LP3
 
 check_result "% insmod test_modules/$MOD_LP7.ko policy=legacy funca=0 funcb=1 sleep=1
-livepatch: enabling patch '$MOD_LP7'
-livepatch: '$MOD_LP7': initializing patching transition
-livepatch: '$MOD_LP7': starting patching transition
-livepatch: '$MOD_LP7': completing patching transition
-livepatch: '$MOD_LP7': patching complete
+$(enable_msgs $MOD_LP7)
 $MOD_LP7: version_proc_show: sleeping
 % insmod test_modules/$MOD_LP2.ko policy=legacy funca=0 funcb=1
-livepatch: enabling patch '$MOD_LP2'
-livepatch: '$MOD_LP2': initializing patching transition
-livepatch: '$MOD_LP2': starting patching transition
+$(start_msgs $MOD_LP2)
 % echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force
 livepatch: forcing remaining tasks to the patched state
 livepatch: '$MOD_LP2': completing patching transition
 livepatch: '$MOD_LP2': patching complete
 % insmod test_modules/$MOD_LP3.ko policy=legacy replace=1 funca=0 funcb=1
-livepatch: enabling patch '$MOD_LP3'
-livepatch: '$MOD_LP3': initializing patching transition
-livepatch: '$MOD_LP3': starting patching transition
-livepatch: '$MOD_LP3': completing patching transition
-livepatch: '$MOD_LP3': patching complete
+$(enable_msgs $MOD_LP3)
 % rmmod $MOD_LP2
 % rmmod $MOD_LP7
 % echo 0 > /sys/module/$MOD_LP7/parameters/sleep
-% echo 0 > $KLP_SYSFS_DIR/$MOD_LP3/enabled
-livepatch: '$MOD_LP3': initializing unpatching transition
-livepatch: '$MOD_LP3': starting unpatching transition
-livepatch: '$MOD_LP3': completing unpatching transition
-livepatch: '$MOD_LP3': unpatching complete
+$(disable_msgs $MOD_LP3)
 % rmmod $MOD_LP3"
 
 # A replacing transition that is reversed leaves the patches it would
@@ -693,24 +583,16 @@ check_result "% insmod test_modules/$MOD_TARGET_BUSY.ko block_transition=Y
 $MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_init
 $MOD_TARGET_BUSY: busymod_work_func enter
 % insmod test_modules/$MOD_LP8.ko policy=legacy funca=0 funcb=1 sleep=1
-livepatch: enabling patch '$MOD_LP8'
-livepatch: '$MOD_LP8': initializing patching transition
-livepatch: '$MOD_LP8': starting patching transition
-livepatch: '$MOD_LP8': completing patching transition
-livepatch: '$MOD_LP8': patching complete
+$(enable_msgs $MOD_LP8)
 $MOD_LP8: version_proc_show: sleeping
 % insmod test_modules/$MOD_LP2.ko policy=legacy funca=0 funcb=1
-livepatch: enabling patch '$MOD_LP2'
-livepatch: '$MOD_LP2': initializing patching transition
-livepatch: '$MOD_LP2': starting patching transition
+$(start_msgs $MOD_LP2)
 % echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force
 livepatch: forcing remaining tasks to the patched state
 livepatch: '$MOD_LP2': completing patching transition
 livepatch: '$MOD_LP2': patching complete
 % insmod test_modules/$MOD_LP3.ko policy=legacy replace=1 funca=0 funcb=1 busy=1
-livepatch: enabling patch '$MOD_LP3'
-livepatch: '$MOD_LP3': initializing patching transition
-livepatch: '$MOD_LP3': starting patching transition
+$(start_msgs $MOD_LP3)
 % echo 0 > $KLP_SYSFS_DIR/$MOD_LP3/enabled
 livepatch: '$MOD_LP3': reversing transition from patching to unpatching
 livepatch: '$MOD_LP3': starting unpatching transition
@@ -718,19 +600,11 @@ livepatch: '$MOD_LP3': completing unpatching transition
 livepatch: '$MOD_LP3': unpatching complete
 % rmmod $MOD_LP3
 % insmod test_modules/$MOD_LP3.ko policy=legacy replace=1 funca=0 funcb=1
-livepatch: enabling patch '$MOD_LP3'
-livepatch: '$MOD_LP3': initializing patching transition
-livepatch: '$MOD_LP3': starting patching transition
-livepatch: '$MOD_LP3': completing patching transition
-livepatch: '$MOD_LP3': patching complete
+$(enable_msgs $MOD_LP3)
 % rmmod $MOD_LP2
 % rmmod $MOD_LP8
 % echo 0 > /sys/module/$MOD_LP8/parameters/sleep
-% echo 0 > $KLP_SYSFS_DIR/$MOD_LP3/enabled
-livepatch: '$MOD_LP3': initializing unpatching transition
-livepatch: '$MOD_LP3': starting unpatching transition
-livepatch: '$MOD_LP3': completing unpatching transition
-livepatch: '$MOD_LP3': unpatching complete
+$(disable_msgs $MOD_LP3)
 % rmmod $MOD_LP3
 % rmmod $MOD_TARGET_BUSY
 $MOD_TARGET_BUSY: busymod_work_func exit

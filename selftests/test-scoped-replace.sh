@@ -63,28 +63,6 @@ function use_policy() {
 	OFF="policy=$POLICY $PARAM=$OFFBAND"
 }
 
-# The messages of a patch whose transition starts (and may stall).
-function start_msgs() {
-	echo "livepatch: enabling patch '$1'
-livepatch: '$1': initializing patching transition
-livepatch: '$1': starting patching transition"
-}
-
-# The messages of a patch loaded and removed without surprises.
-function enable_msgs() {
-	echo "$(start_msgs "$1")
-livepatch: '$1': completing patching transition
-livepatch: '$1': patching complete"
-}
-
-function disable_msgs() {
-	echo "% echo 0 > $KLP_SYSFS_DIR/$1/enabled
-livepatch: '$1': initializing unpatching transition
-livepatch: '$1': starting unpatching transition
-livepatch: '$1': completing unpatching transition
-livepatch: '$1': unpatching complete"
-}
-
 # conflict_msg(what) - lp2 (off-band) refused beside lp1 (cumulative)
 function conflict_msg() {
 	echo "livepatch: patch '$MOD_LP2' ($PARAM=$OFFBAND) and patch '$MOD_LP1'" \

@@ -4,12 +4,12 @@
  *
  * Compiled once per module name (klp_bench_pNN.c includes it), because
  * the benchmark loads up to 66 of them at once. Module parameters choose
- * the policy, its parameter and the target functions patched:
+ * the policy and its parameters (klp_test_policy.h) and the target
+ * functions patched:
  * klp_bench_fn_<first> .. klp_bench_fn_<first + count - 1>, plus
  * klp_bench_sleep_fn() with sleepfn=1, whose new code sleeps while
  * the sleep parameter is set, and klp_bench_fold_fn() with foldval=<n>,
- * whose new code returns n. supersede=<set> lists one replace set the
- * patch supersedes.
+ * whose new code returns n.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -22,17 +22,10 @@
 #include <linux/livepatch.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include "klp_test_policy.h"
 
 #define BENCH_MAX_FUNCS	320
 
-static char *policy = "";
-module_param(policy, charp, 0400);
-static bool replace;
-module_param(replace, bool, 0400);
-static uint replace_set;
-module_param(replace_set, uint, 0400);
-static uint replace_tag;
-module_param(replace_tag, uint, 0400);
 static int first;
 module_param(first, int, 0400);
 static int count;
@@ -45,9 +38,6 @@ static bool sleep;
 module_param(sleep, bool, 0644);
 static int foldval;
 module_param(foldval, int, 0400);
-static int supersede = -1;
-module_param(supersede, int, 0400);
-static unsigned int supersedes[1];
 /*
  * With a conflict, try the refused klp_enable_patch() this many times and
  * report the fastest: a refusal changes nothing, so every try does the
@@ -122,18 +112,7 @@ static void bench_fill_patch(void)
 		funcs[nr].old_name = "klp_bench_fold_fn";
 		funcs[nr++].new_func = bench_new_fold_fn;
 	}
-	if (supersede >= 0) {
-		supersedes[0] = supersede;
-		patch.replace_supersedes = supersedes;
-		patch.nr_replace_supersedes = 1;
-	}
-
-	/* By name; none (the default policy) when the parameter is empty. */
-	if (policy[0])
-		patch.replace_policy = policy;
-	patch.replace = replace;
-	patch.replace_set = replace_set;
-	patch.replace_tag = replace_tag;
+	klp_test_set_policy(&patch);
 }
 
 static int bench_patch_init(void)

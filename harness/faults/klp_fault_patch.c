@@ -5,8 +5,8 @@
  * (klp_fault_<x>.c include this file).
  *
  * Everything is chosen at load time by module parameters: the replace
- * policy and its parameters, the functions patched (funcs, a bit mask:
- * vmlinux's 1 cmdline_proc_show, 2 version_proc_show, 16
+ * policy and its parameters (klp_test_policy.h), the functions patched
+ * (funcs, a bit mask: vmlinux's 1 cmdline_proc_show, 2 version_proc_show, 16
  * uptime_proc_show, 32 loadavg_proc_show; 4 klp_fault_absent_fn of the
  * module klp_fault_absent and 8 klp_fault_absent2_fn of
  * klp_fault_absent2, modules that are never loaded: objects the patch
@@ -31,48 +31,11 @@
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
+#include "klp_test_policy.h"
 
 #ifndef CONFIG_FAULT_INJECTION
 #error "klp_fault_patch needs a kernel with CONFIG_FAULT_INJECTION (task_struct.fail_nth)"
 #endif
-
-/*
- * The layout of struct klp_hybrid_params (samples/livepatch), defined
- * here so that the module builds without the samples' sources.
- */
-struct klp_fault_hybrid_params {
-	struct klp_replace_params hdr;
-	bool replaceable;
-};
-
-static struct klp_fault_hybrid_params hybrid_params = {
-	.hdr = KLP_REPLACE_PARAMS("hybrid", struct klp_fault_hybrid_params),
-};
-
-static char *policy;
-module_param(policy, charp, 0400);
-MODULE_PARM_DESC(policy, "replace policy name (unset: the default policy)");
-
-static bool replace;
-module_param(replace, bool, 0400);
-MODULE_PARM_DESC(replace, "legacy .replace flag");
-
-static bool replaceable;
-module_param(replaceable, bool, 0400);
-MODULE_PARM_DESC(replaceable, "replaceable in the hybrid replace_params (passed when policy=hybrid)");
-
-static uint replace_set;
-module_param(replace_set, uint, 0400);
-MODULE_PARM_DESC(replace_set, "parameter of the replace_set policy");
-
-static uint supersedes[KLP_REPLACE_SET_SUPERSEDES_MAX];
-static int nr_supersedes;
-module_param_array(supersedes, uint, &nr_supersedes, 0400);
-MODULE_PARM_DESC(supersedes, "replace sets the patch supersedes");
-
-static uint replace_tag;
-module_param(replace_tag, uint, 0400);
-MODULE_PARM_DESC(replace_tag, "parameter of the tag policy");
 
 static uint funcs = 1;
 module_param(funcs, uint, 0400);
@@ -185,18 +148,7 @@ static int klp_fault_patch_init(void)
 			.funcs = absent2_funcs,
 		};
 
-	patch.replace_policy = policy;
-	patch.replace = replace;
-	patch.replace_set = replace_set;
-	patch.replace_tag = replace_tag;
-	if (nr_supersedes) {
-		patch.replace_supersedes = supersedes;
-		patch.nr_replace_supersedes = nr_supersedes;
-	}
-	if (policy && !strcmp(policy, "hybrid")) {
-		hybrid_params.replaceable = replaceable;
-		patch.replace_params = &hybrid_params.hdr;
-	}
+	klp_test_set_policy(&patch);
 	states[0].id = state_id;
 	states[0].version = state_version;
 

@@ -343,7 +343,7 @@ foldin() {	# foldin <method>
 		v2="policy=replace_set replace_set=0"
 		fix="policy=replace_set replace_set=7"
 		other="policy=replace_set replace_set=8"
-		v3="$v2 supersede=7" ;;
+		v3="$v2 supersedes=7" ;;
 	disable_then_load)
 		v2="policy=replace_set replace_set=0"
 		fix="policy=replace_set replace_set=7"

@@ -5,7 +5,8 @@
  * (klp_st_pNN.c include this file).
  *
  * Everything is chosen at load time by module parameters: the replace
- * policy and its parameters (valid or deliberately not), the functions
+ * policy and its parameters, valid or deliberately not (klp_test_policy.h),
+ * the functions
  * patched (funcs, a bit mask: 1 vmlinux cmdline_proc_show, 2 vmlinux
  * version_proc_show, 4 << N klp_st_target's klp_st_f<N>, N = 0..3) and
  * up to two klp_state ids and versions. Every new function prints
@@ -22,49 +23,7 @@
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
-
-/* The layout of struct klp_hybrid_params (samples/livepatch). */
-struct st_hybrid_params {
-	struct klp_replace_params hdr;
-	bool replaceable;
-};
-
-static struct st_hybrid_params hybrid_params = {
-	.hdr = KLP_REPLACE_PARAMS("hybrid", struct st_hybrid_params),
-};
-
-static char *policy;
-module_param(policy, charp, 0400);
-MODULE_PARM_DESC(policy, "replace policy name (unset: the default policy)");
-
-static char *params;
-module_param(params, charp, 0400);
-MODULE_PARM_DESC(params, "policy named in the replace_params passed, \"none\": none (unset: hybrid's when the policy is hybrid)");
-
-static uint params_size;
-module_param(params_size, uint, 0400);
-MODULE_PARM_DESC(params_size, "size in the replace_params header (0: their size)");
-
-static bool replace;
-module_param(replace, bool, 0400);
-MODULE_PARM_DESC(replace, "legacy .replace flag");
-
-static bool replaceable;
-module_param(replaceable, bool, 0400);
-MODULE_PARM_DESC(replaceable, "replaceable in the hybrid replace_params");
-
-static uint replace_set;
-module_param(replace_set, uint, 0400);
-MODULE_PARM_DESC(replace_set, "parameter of the replace_set policy");
-
-static uint supersedes[KLP_REPLACE_SET_SUPERSEDES_MAX + 1];
-static int nr_supersedes;
-module_param_array(supersedes, uint, &nr_supersedes, 0400);
-MODULE_PARM_DESC(supersedes, "replace sets the patch supersedes");
-
-static uint replace_tag;
-module_param(replace_tag, uint, 0400);
-MODULE_PARM_DESC(replace_tag, "parameter of the tag policy");
+#include "klp_test_policy.h"
 
 static uint funcs = 1;
 module_param(funcs, uint, 0400);
@@ -174,26 +133,7 @@ static int klp_st_patch_init(void)
 			.funcs = target_funcs,
 		};
 
-	patch.replace_policy = policy;
-	patch.replace = replace;
-	patch.replace_set = replace_set;
-	patch.replace_tag = replace_tag;
-	if (nr_supersedes) {
-		patch.replace_supersedes = supersedes;
-		patch.nr_replace_supersedes = nr_supersedes;
-	}
-
-	hybrid_params.replaceable = replaceable;
-	if (params_size)
-		hybrid_params.hdr.size = params_size;
-	if (params) {
-		if (strcmp(params, "none")) {
-			hybrid_params.hdr.policy = params;
-			patch.replace_params = &hybrid_params.hdr;
-		}
-	} else if (policy && !strcmp(policy, "hybrid")) {
-		patch.replace_params = &hybrid_params.hdr;
-	}
+	klp_test_set_policy(&patch);
 
 	for (i = 0; i < nr_state_ids && i < nr_state_vers; i++) {
 		states[i].id = state_ids[i];
