@@ -105,6 +105,8 @@ budget=$((${STRESS_MINUTES:-30} * 60))
 steps=${STEPS:-200}
 if [ -n "${SEED:-}" ]; then
 	list=$SEED
+elif [ -n "${PLAN:-}" ]; then
+	list=0		# a plan is the same history whatever the seed: run it once
 else
 	# A fresh random start each run; the seeds are printed for replay.
 	base=$(( (RANDOM << 15 | RANDOM) % 1000000 + 1000 ))
