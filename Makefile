@@ -83,7 +83,7 @@ concurrency: initramfs ## parallel loads, disables, sysfs reads and policy modul
 static: kernel ## sparse, checkpatch --strict and kernel-doc
 	@$(H)/static.sh
 
-check: deps ## tree, kunit, selftest, upstream-selftests, default-policy, model, ftrace-handler, cocci, doc-examples, bench smoke, static; ends "N passed, M failed"
+check: deps ## tree, kunit, selftest, upstream-selftests, default-policy, model, faults and concurrency smoke, ftrace-handler, cocci, doc-examples, bench smoke, static; ends "N passed, M failed"
 	@$(H)/check.sh
 
 series: tree ## git format-patch series with cover letter in build/series

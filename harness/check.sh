@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: the assembled tree, KUnit, the booted selftests (the
-# series' and upstream's pristine ones), the fixed-seed model test, the
+# series' and upstream's pristine ones), the fixed-seed model test, short
+# runs of the fault injection (two scenarios) and concurrency tests, the
 # ftrace handler and Coccinelle checks, the documentation's C examples,
 # a benchmark smoke run and the static checks, each
 # phase run even when an earlier one fails, then one closing line
@@ -38,6 +39,12 @@ if phase tree "$PROJECT/harness/tree.sh"; then
 	phase upstream-selftests "$PROJECT/harness/upstream-selftests.sh" || true
 	phase default-policy "$PROJECT/harness/default-policy.sh" || true
 	phase model "$PROJECT/harness/stress.sh" model || true
+	# The replacing paths where fault injection and concurrency found
+	# upstream bugs; make faults and make concurrency run everything.
+	phase faults-smoke env FAULTS=legacy-replace,replace_set-supersede \
+		RESULT_FILE=faults-smoke "$PROJECT/harness/faults.sh" || true
+	phase concurrency-smoke env CONC_SECONDS=20 CONC_SEED=1 \
+		RESULT_FILE=concurrency-smoke "$PROJECT/harness/concurrency.sh" || true
 	phase ftrace-handler "$PROJECT/harness/ftrace-handler.sh" || true
 	phase cocci "$PROJECT/harness/cocci.sh" || true
 	phase doc-examples "$PROJECT/harness/doc-examples.sh" || true
