@@ -475,6 +475,71 @@ $(disable_msgs $MOD_LP1)
 % rmmod $MOD_LP1"
 
 
+# stack_forced_on_sleeper(modname) - modname patches funcB and a task
+# sleeps in its code; lp2 (no .replace), stacked on funcB, waits for the
+# task and is forced: that marks modname forced
+function stack_forced_on_sleeper() {
+	local mod="$1"
+
+	load_lp "$mod" policy=legacy funca=0 funcb=1 sleep=1
+	start_sleeper "$mod"
+	load_lp_nowait $MOD_LP2 policy=legacy funca=0 funcb=1
+	sleep 1
+	check_sysfs_value $MOD_LP2 transition 1
+	log "% echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force"
+	echo 1 > "$KLP_SYSFS_DIR/$MOD_LP2/force"
+	loop_until "[[ \$(cat $KLP_SYSFS_DIR/$MOD_LP2/transition) == 0 ]]" ||
+		die "the forced transition of $MOD_LP2 did not complete"
+}
+
+# stack_forced_on_sleeper_msgs(modname) - what stack_forced_on_sleeper logs
+function stack_forced_on_sleeper_msgs() {
+	echo "% insmod test_modules/$1.ko policy=legacy funca=0 funcb=1 sleep=1
+$(enable_msgs "$1")
+$1: version_proc_show: sleeping
+% insmod test_modules/$MOD_LP2.ko policy=legacy funca=0 funcb=1
+$(start_msgs $MOD_LP2)
+% echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force
+livepatch: forcing remaining tasks to the patched state
+livepatch: '$MOD_LP2': completing patching transition
+livepatch: '$MOD_LP2': patching complete"
+}
+
+# replace_keeps_pinned(modname) - after stack_forced_on_sleeper: lp3
+# (.replace, funcB) checks lp2's funcB only, so it replaces modname and
+# lp2 with the task still in modname's code; lp2's module can be
+# removed, modname's cannot, and the task wakes in modname's code
+function replace_keeps_pinned() {
+	local mod="$1"
+
+	load_lp $MOD_LP3 policy=legacy replace=1 funca=0 funcb=1
+	loop_until "[[ ! -e $KLP_SYSFS_DIR/$mod && ! -e $KLP_SYSFS_DIR/$MOD_LP2 ]]" ||
+		die "the replaced livepatches are still in sysfs"
+	check_patches "$MOD_LP3"
+	unload_lp $MOD_LP2
+	log "% rmmod $mod"
+	rmmod "$mod" 2>/dev/null &&
+		die "$mod was removed while a task may still run its code"
+	kill -0 "$SLEEPER" 2>/dev/null || die "the sleeper woke up"
+	log "% echo 0 > /sys/module/$mod/parameters/sleep"
+	echo 0 > "/sys/module/$mod/parameters/sleep"
+	wait "$SLEEPER"
+	check_file /tmp/klp-sleeper.out "$mod: version_proc_show"
+	disable_lp $MOD_LP3
+	unload_lp $MOD_LP3
+}
+
+# replace_keeps_pinned_msgs(modname) - what replace_keeps_pinned logs
+function replace_keeps_pinned_msgs() {
+	echo "% insmod test_modules/$MOD_LP3.ko policy=legacy replace=1 funca=0 funcb=1
+$(enable_msgs $MOD_LP3)
+% rmmod $MOD_LP2
+% rmmod $1
+% echo 0 > /sys/module/$1/parameters/sleep
+$(disable_msgs $MOD_LP3)
+% rmmod $MOD_LP3"
+}
+
 # A forced transition marks the patch it is stacked on, which it does not
 # replace, since a task may still run that patch's code:
 # - lp7 patches funcB; a task sleeps in lp7's funcB
@@ -487,47 +552,11 @@ $(disable_msgs $MOD_LP1)
 #   used by no other test: it stays loaded until reboot.
 start_test "legacy: a forced transition marks the patch it is stacked on"
 
-load_lp $MOD_LP7 policy=legacy funca=0 funcb=1 sleep=1
-start_sleeper $MOD_LP7
-load_lp_nowait $MOD_LP2 policy=legacy funca=0 funcb=1
-sleep 1
-check_sysfs_value $MOD_LP2 transition 1
-log "% echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force"
-echo 1 > "$KLP_SYSFS_DIR/$MOD_LP2/force"
-loop_until "[[ \$(cat $KLP_SYSFS_DIR/$MOD_LP2/transition) == 0 ]]" ||
-	die "the forced transition of $MOD_LP2 did not complete"
-load_lp $MOD_LP3 policy=legacy replace=1 funca=0 funcb=1
-loop_until "[[ ! -e $KLP_SYSFS_DIR/$MOD_LP7 && ! -e $KLP_SYSFS_DIR/$MOD_LP2 ]]" ||
-	die "the replaced livepatches are still in sysfs"
-check_patches "$MOD_LP3"
-unload_lp $MOD_LP2
-log "% rmmod $MOD_LP7"
-rmmod $MOD_LP7 2>/dev/null &&
-	die "$MOD_LP7 was removed while a task may still run its code"
-kill -0 $SLEEPER 2>/dev/null || die "the sleeper woke up"
-log "% echo 0 > /sys/module/$MOD_LP7/parameters/sleep"
-echo 0 > /sys/module/$MOD_LP7/parameters/sleep
-wait $SLEEPER
-check_file /tmp/klp-sleeper.out "$MOD_LP7: version_proc_show"
-disable_lp $MOD_LP3
-unload_lp $MOD_LP3
+stack_forced_on_sleeper $MOD_LP7
+replace_keeps_pinned $MOD_LP7
 
-check_result "% insmod test_modules/$MOD_LP7.ko policy=legacy funca=0 funcb=1 sleep=1
-$(enable_msgs $MOD_LP7)
-$MOD_LP7: version_proc_show: sleeping
-% insmod test_modules/$MOD_LP2.ko policy=legacy funca=0 funcb=1
-$(start_msgs $MOD_LP2)
-% echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force
-livepatch: forcing remaining tasks to the patched state
-livepatch: '$MOD_LP2': completing patching transition
-livepatch: '$MOD_LP2': patching complete
-% insmod test_modules/$MOD_LP3.ko policy=legacy replace=1 funca=0 funcb=1
-$(enable_msgs $MOD_LP3)
-% rmmod $MOD_LP2
-% rmmod $MOD_LP7
-% echo 0 > /sys/module/$MOD_LP7/parameters/sleep
-$(disable_msgs $MOD_LP3)
-% rmmod $MOD_LP3"
+check_result "$(stack_forced_on_sleeper_msgs $MOD_LP7)
+$(replace_keeps_pinned_msgs $MOD_LP7)"
 
 # A replacing transition that is reversed leaves the patches it would
 # have replaced as they were, including the forced mark an earlier forced
@@ -545,15 +574,7 @@ $(disable_msgs $MOD_LP3)
 start_test "legacy: a reversed replace keeps an earlier forced mark"
 
 load_mod $MOD_TARGET_BUSY block_transition=Y
-load_lp $MOD_LP8 policy=legacy funca=0 funcb=1 sleep=1
-start_sleeper $MOD_LP8
-load_lp_nowait $MOD_LP2 policy=legacy funca=0 funcb=1
-sleep 1
-check_sysfs_value $MOD_LP2 transition 1
-log "% echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force"
-echo 1 > "$KLP_SYSFS_DIR/$MOD_LP2/force"
-loop_until "[[ \$(cat $KLP_SYSFS_DIR/$MOD_LP2/transition) == 0 ]]" ||
-	die "the forced transition of $MOD_LP2 did not complete"
+stack_forced_on_sleeper $MOD_LP8
 load_lp_nowait $MOD_LP3 policy=legacy replace=1 funca=0 funcb=1 busy=1
 sleep 1
 check_sysfs_value $MOD_LP3 transition 1
@@ -562,35 +583,13 @@ new_dmesg | grep -q "'$MOD_LP3': reversing transition from patching to unpatchin
 	die "the transition of $MOD_LP3 was not reversed"
 unload_lp $MOD_LP3
 check_patches "$MOD_LP2 $MOD_LP8"
-load_lp $MOD_LP3 policy=legacy replace=1 funca=0 funcb=1
-loop_until "[[ ! -e $KLP_SYSFS_DIR/$MOD_LP8 && ! -e $KLP_SYSFS_DIR/$MOD_LP2 ]]" ||
-	die "the replaced livepatches are still in sysfs"
-check_patches "$MOD_LP3"
-unload_lp $MOD_LP2
-log "% rmmod $MOD_LP8"
-rmmod $MOD_LP8 2>/dev/null &&
-	die "$MOD_LP8 was removed while a task may still run its code"
-kill -0 $SLEEPER 2>/dev/null || die "the sleeper woke up"
-log "% echo 0 > /sys/module/$MOD_LP8/parameters/sleep"
-echo 0 > /sys/module/$MOD_LP8/parameters/sleep
-wait $SLEEPER
-check_file /tmp/klp-sleeper.out "$MOD_LP8: version_proc_show"
-disable_lp $MOD_LP3
-unload_lp $MOD_LP3
+replace_keeps_pinned $MOD_LP8
 unload_mod $MOD_TARGET_BUSY
 
 check_result "% insmod test_modules/$MOD_TARGET_BUSY.ko block_transition=Y
 $MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_init
 $MOD_TARGET_BUSY: busymod_work_func enter
-% insmod test_modules/$MOD_LP8.ko policy=legacy funca=0 funcb=1 sleep=1
-$(enable_msgs $MOD_LP8)
-$MOD_LP8: version_proc_show: sleeping
-% insmod test_modules/$MOD_LP2.ko policy=legacy funca=0 funcb=1
-$(start_msgs $MOD_LP2)
-% echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force
-livepatch: forcing remaining tasks to the patched state
-livepatch: '$MOD_LP2': completing patching transition
-livepatch: '$MOD_LP2': patching complete
+$(stack_forced_on_sleeper_msgs $MOD_LP8)
 % insmod test_modules/$MOD_LP3.ko policy=legacy replace=1 funca=0 funcb=1 busy=1
 $(start_msgs $MOD_LP3)
 % echo 0 > $KLP_SYSFS_DIR/$MOD_LP3/enabled
@@ -599,13 +598,7 @@ livepatch: '$MOD_LP3': starting unpatching transition
 livepatch: '$MOD_LP3': completing unpatching transition
 livepatch: '$MOD_LP3': unpatching complete
 % rmmod $MOD_LP3
-% insmod test_modules/$MOD_LP3.ko policy=legacy replace=1 funca=0 funcb=1
-$(enable_msgs $MOD_LP3)
-% rmmod $MOD_LP2
-% rmmod $MOD_LP8
-% echo 0 > /sys/module/$MOD_LP8/parameters/sleep
-$(disable_msgs $MOD_LP3)
-% rmmod $MOD_LP3
+$(replace_keeps_pinned_msgs $MOD_LP8)
 % rmmod $MOD_TARGET_BUSY
 $MOD_TARGET_BUSY: busymod_work_func exit
 $MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_exit"
