@@ -16,7 +16,7 @@ H := harness
 
 .PHONY: all demo deps tree export kernel initramfs kunit selftest static \
 	check series clean help ftrace-handler cocci bench default-policy \
-	doc-examples model stress faults upstream-selftests matrix concurrency
+	doc-examples htmldocs fixes model stress faults upstream-selftests matrix concurrency
 
 all: demo
 
@@ -56,6 +56,9 @@ ftrace-handler: kernel ## klp_ftrace_handler identical with and without the seri
 cocci: kernel ## Coccinelle migration fixtures: expected outputs, idempotence, build
 	@$(H)/cocci.sh
 
+htmldocs: tree ## Documentation/livepatch htmldocs (Sphinx + kernel-doc) with no warning
+	@$(H)/htmldocs.sh
+
 doc-examples: kernel ## every C example in Documentation/livepatch/*.rst builds as a module, W=1
 	@$(H)/doc-examples.sh
 
@@ -88,6 +91,9 @@ check: deps ## tree, kunit, selftest, upstream-selftests, default-policy, model,
 
 series: tree ## git format-patch series with cover letter in build/series
 	@$(H)/series.sh
+
+fixes: tree ## the upstream fixes as their own mail in build/fixes/mail; each applies to 6.12 alone, builds, its selftest fails before and passes after (booted)
+	@$(H)/fixes.sh
 
 clean: ## remove build/ (refused while build/linux has unexported edits)
 	@$(H)/clean.sh

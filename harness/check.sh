@@ -4,8 +4,8 @@
 # make check: the assembled tree, KUnit, the booted selftests (the
 # series' and upstream's pristine ones), the fixed-seed model test, short
 # runs of the fault injection (two scenarios) and concurrency tests, the
-# ftrace handler and Coccinelle checks, the documentation's C examples,
-# a benchmark smoke run and the static checks, each
+# ftrace handler and Coccinelle checks, the documentation's C examples
+# and its htmldocs, a benchmark smoke run and the static checks, each
 # phase run even when an earlier one fails, then one closing line
 # "N passed, M failed" over every KUnit case, selftest script and check.
 . "$(dirname "$0")/lib.sh"
@@ -48,6 +48,7 @@ if phase tree "$PROJECT/harness/tree.sh"; then
 	phase ftrace-handler "$PROJECT/harness/ftrace-handler.sh" || true
 	phase cocci "$PROJECT/harness/cocci.sh" || true
 	phase doc-examples "$PROJECT/harness/doc-examples.sh" || true
+	phase htmldocs "$PROJECT/harness/htmldocs.sh" || true
 	phase bench-smoke env BENCH_MODE=smoke RESULT_FILE=bench-smoke "$PROJECT/harness/bench.sh" || true
 	phase static "$PROJECT/harness/static.sh" || true
 fi

@@ -10,6 +10,8 @@
 
 need_tree
 OUT=$BUILD/series
+# The revision of the series these mails are (subjects "[PATCH v3 NN/MM]").
+SERIES_VERSION=${SERIES_VERSION:-v3}
 n=$(git -C "$TREE" rev-list --count "$PRISTINE_TAG"..HEAD)
 rm -rf "$OUT"
 if [ "$n" = 0 ]; then
@@ -19,7 +21,16 @@ fi
 
 git -C "$TREE" config branch.klp-replace-policy.description "$(cat "$PATCHES/cover-letter")"
 tgit -C "$TREE" format-patch -q --cover-letter --cover-from-description=subject \
+	--subject-prefix="PATCH $SERIES_VERSION" \
 	--base="$PRISTINE_TAG" -o "$OUT" "$PRISTINE_TAG"..HEAD
+
+# The mail, not only the tree, adds every file the MANIFEST lists.
+missing=$(manifest_lines | while read -r _ _ kpath; do
+	grep -qxF "diff --git a/$kpath b/$kpath" "$OUT"/*.patch &&
+		grep -A1 -xF "diff --git a/$kpath b/$kpath" "$OUT"/*.patch | grep -q '^[^ ]*new file mode' ||
+		echo "$kpath"
+done)
+[ -z "$missing" ] || die "the mailed series does not add these MANIFEST files:" $missing
 
 # git am onto a pristine worktree must give exactly the assembled tree.
 check=$BUILD/series-check
@@ -33,5 +44,5 @@ tgit -C "$check" am -q --empty=keep "${mails[@]}" ||
 if ! git -C "$TREE" diff --quiet HEAD "$(git -C "$check" rev-parse HEAD)"; then
 	die "git am of the series does not reproduce the assembled tree"
 fi
-echo "series: $n patches + cover letter in $OUT; git am onto $PRISTINE_TAG reproduces the tree"
+echo "series: $n patches + cover letter in $OUT, adding all $(manifest_lines | wc -l) MANIFEST files; git am onto $PRISTINE_TAG reproduces the tree"
 ls "$OUT"

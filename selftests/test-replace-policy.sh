@@ -15,8 +15,6 @@ MOD_LP1=test_klp_policy1
 MOD_LP2=test_klp_policy2
 MOD_LP3=test_klp_policy3
 MOD_LP4=test_klp_policy4
-MOD_LP6=test_klp_policy6
-MOD_LP7=test_klp_policy7
 MOD_LP8=test_klp_policy8
 MOD_POLICY=livepatch_hybrid_policy
 MOD_SAMPLE=livepatch_hybrid_patch
@@ -294,6 +292,50 @@ $(disable_msgs $MOD_LP3)
 % rmmod $MOD_LP3"
 
 
+# A system state shared by a replaced and a kept patch, under the hybrid
+# policy, which only checks the states of the patches it replaces:
+# - lp1 (not replaceable) patches funcA and carries state 1
+# - lp2 (replaceable) patches funcB and carries state 1 too
+# - lp3 replaces the replaceable patches, patches funcB and takes state
+#   1 over: lp1 and lp3 would both own it, and lp1's callbacks would
+#   tear it down under lp3, so the core refuses lp3, with -EINVAL, and
+#   nothing changes
+
+start_test "state shared by a replaced and a kept patch refused"
+
+REFUSAL="livepatch: patch '$MOD_LP3' replaces '$MOD_LP2' but keeps '$MOD_LP1',"
+REFUSAL+=" which also uses state id 1: two enabled patches would own it"
+
+load_policy
+load_lp $MOD_LP1 policy=hybrid state_id=1 state_version=1
+load_lp $MOD_LP2 policy=hybrid replaceable=1 funca=0 funcb=1 state_id=1 state_version=1
+load_failing_mod $MOD_LP3 policy=hybrid replace=1 funca=0 funcb=1 state_id=1 state_version=1
+check_patches "$MOD_LP1 $MOD_LP2"
+check_sysfs_value $MOD_LP1 enabled 1
+check_sysfs_value $MOD_LP2 enabled 1
+check_file /proc/cmdline "$MOD_LP1: cmdline_proc_show"
+check_file /proc/version "$MOD_LP2: version_proc_show"
+[[ ! -e /sys/module/$MOD_LP3 ]] || die "$MOD_LP3 stayed loaded"
+check_refcnt $MOD_POLICY 2
+disable_lp $MOD_LP2
+disable_lp $MOD_LP1
+unload_lp $MOD_LP2
+unload_lp $MOD_LP1
+unload_mod $MOD_POLICY
+
+check_result "% insmod test_modules/$MOD_LP1.ko policy=hybrid state_id=1 state_version=1
+$(enable_msgs $MOD_LP1)
+% insmod test_modules/$MOD_LP2.ko policy=hybrid replaceable=1 funca=0 funcb=1 state_id=1 state_version=1
+$(enable_msgs $MOD_LP2)
+% insmod test_modules/$MOD_LP3.ko policy=hybrid replace=1 funca=0 funcb=1 state_id=1 state_version=1
+$REFUSAL
+$(refused_msg $MOD_LP3 "Invalid parameters")
+$(disable_msgs $MOD_LP2)
+$(disable_msgs $MOD_LP1)
+% rmmod $MOD_LP2
+% rmmod $MOD_LP1"
+
+
 # klp_force_transition() marks only the patches being replaced, whose
 # modules then stay loaded for good; the new patch and the kept patches
 # can still be removed. The replaced patch is $MOD_LP4, used by no other
@@ -350,129 +392,6 @@ $(disable_msgs $MOD_LP3)
 % rmmod $MOD_TARGET_BUSY
 $MOD_TARGET_BUSY: busymod_work_func exit
 $MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_exit"
-
-
-# A forced transition that is reversed before it completes replaces
-# nothing, so it marks nothing forced:
-# - a task sleeps in busymod_work_func()
-# - lp6 (legacy) patches funcA
-# - lp2 (legacy, replace) patches funcA and busymod_work_func(): its
-#   transition stalls on the sleeping task
-# - lp2 is forced and, in the same shell line, disabled: force only
-#   moves the tasks, the transition completes at the next
-#   klp_transition_work (about a second later), so the disable reverses
-#   it; the reverse transition completes
-# - lp6 stays enabled and runs its code; disabled normally, it drops its
-#   module reference and its module can be removed (upstream 6.12 leaves
-#   it marked forced: its module is pinned for good, so it is $MOD_LP6,
-#   used by no other test)
-
-start_test "forced transition reversed before it completes"
-
-load_mod $MOD_TARGET_BUSY block_transition=Y
-load_lp $MOD_LP6 policy=legacy
-load_lp_nowait $MOD_LP2 policy=legacy replace=1 busy=1
-sleep 1
-check_sysfs_value $MOD_LP2 transition 1
-log "% echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force; echo 0 > $KLP_SYSFS_DIR/$MOD_LP2/enabled"
-echo 1 > "$KLP_SYSFS_DIR/$MOD_LP2/force"; echo 0 > "$KLP_SYSFS_DIR/$MOD_LP2/enabled"
-loop_until "[[ ! -e $KLP_SYSFS_DIR/$MOD_LP2 ]]" ||
-	die "$MOD_LP2 is still in sysfs after it was disabled"
-if new_dmesg | grep -q "'$MOD_LP2': patching complete"; then
-	# klp_transition_work won the race: nothing was tested.
-	die "forced transition of $MOD_LP2 completed before it could be reversed"
-fi
-new_dmesg | grep -q "'$MOD_LP2': reversing transition from patching to unpatching" ||
-	die "the forced transition of $MOD_LP2 was not reversed"
-check_patches "$MOD_LP6"
-check_sysfs_value $MOD_LP6 enabled 1
-check_sysfs_value $MOD_LP6 transition 0
-check_file /proc/cmdline "$MOD_LP6: cmdline_proc_show"
-unload_lp $MOD_LP2
-disable_lp $MOD_LP6
-loop_until "[[ \$(cat /sys/module/$MOD_LP6/refcnt) == 0 ]]" ||
-	die "$MOD_LP6 still pinned once disabled: the reversed transition left it forced"
-unload_lp $MOD_LP6
-unload_mod $MOD_TARGET_BUSY
-check_file /proc/cmdline "$ORIG_CMDLINE"
-
-check_result "% insmod test_modules/$MOD_TARGET_BUSY.ko block_transition=Y
-$MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_init
-$MOD_TARGET_BUSY: busymod_work_func enter
-% insmod test_modules/$MOD_LP6.ko policy=legacy
-$(enable_msgs $MOD_LP6)
-% insmod test_modules/$MOD_LP2.ko policy=legacy replace=1 busy=1
-$(start_msgs $MOD_LP2)
-% echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force; echo 0 > $KLP_SYSFS_DIR/$MOD_LP2/enabled
-livepatch: forcing remaining tasks to the patched state
-livepatch: '$MOD_LP2': reversing transition from patching to unpatching
-livepatch: '$MOD_LP2': starting unpatching transition
-livepatch: '$MOD_LP2': completing unpatching transition
-livepatch: '$MOD_LP2': unpatching complete
-% rmmod $MOD_LP2
-$(disable_msgs $MOD_LP6)
-% rmmod $MOD_LP6
-% rmmod $MOD_TARGET_BUSY
-$MOD_TARGET_BUSY: busymod_work_func exit
-$MOD_TARGET_BUSY: ${MOD_TARGET_BUSY}_exit"
-
-
-# Upstream's stack check when a transition below another patch is
-# reversed (legacy patches stack on shared functions):
-# - lp1 patches funcA and funcB; a task sleeps in lp1's funcB
-# - lp2 patches funcA on top of lp1 and completes (the task is not in
-#   funcA)
-# - lp1 is disabled: its unpatching transition waits for the task
-# - lp1 is enabled again during that transition: reversed, the check of
-#   funcA must take the original cmdline_proc_show as the code lp1
-#   replaces, since lp1's funcA is the oldest on the function's stack
-#   (it used to read lp2's stack entry past the list head: KASAN
-#   slab-out-of-bounds); the transition completes with the task asleep
-# - lp1 and lp2 stay enabled: funcA runs lp2's code, funcB lp1's
-start_test "legacy: a disable below another patch, reversed"
-
-load_lp $MOD_LP1 policy=legacy funcb=1 sleep=1
-start_sleeper $MOD_LP1
-load_lp $MOD_LP2 policy=legacy
-check_file /proc/cmdline "$MOD_LP2: cmdline_proc_show"
-log "% echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled"
-echo 0 > "$KLP_SYSFS_DIR/$MOD_LP1/enabled"
-check_sysfs_value $MOD_LP1 transition 1
-log "% echo 1 > $KLP_SYSFS_DIR/$MOD_LP1/enabled"
-echo 1 > "$KLP_SYSFS_DIR/$MOD_LP1/enabled"
-loop_until "[[ \$(cat $KLP_SYSFS_DIR/$MOD_LP1/transition) == 0 ]]" ||
-	die "the reversed transition of $MOD_LP1 did not complete"
-kill -0 $SLEEPER 2>/dev/null || die "the sleeper woke up"
-check_sysfs_value $MOD_LP1 enabled 1
-check_patches "$MOD_LP1 $MOD_LP2"
-check_file /proc/cmdline "$MOD_LP2: cmdline_proc_show"
-log "% echo 0 > /sys/module/$MOD_LP1/parameters/sleep"
-echo 0 > /sys/module/$MOD_LP1/parameters/sleep
-wait $SLEEPER
-check_file /tmp/klp-sleeper.out "$MOD_LP1: version_proc_show"
-disable_lp $MOD_LP2
-unload_lp $MOD_LP2
-disable_lp $MOD_LP1
-unload_lp $MOD_LP1
-
-check_result "% insmod test_modules/$MOD_LP1.ko policy=legacy funcb=1 sleep=1
-$(enable_msgs $MOD_LP1)
-$MOD_LP1: version_proc_show: sleeping
-% insmod test_modules/$MOD_LP2.ko policy=legacy
-$(enable_msgs $MOD_LP2)
-% echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
-livepatch: '$MOD_LP1': initializing unpatching transition
-livepatch: '$MOD_LP1': starting unpatching transition
-% echo 1 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
-livepatch: '$MOD_LP1': reversing transition from unpatching to patching
-livepatch: '$MOD_LP1': starting patching transition
-livepatch: '$MOD_LP1': completing patching transition
-livepatch: '$MOD_LP1': patching complete
-% echo 0 > /sys/module/$MOD_LP1/parameters/sleep
-$(disable_msgs $MOD_LP2)
-% rmmod $MOD_LP2
-$(disable_msgs $MOD_LP1)
-% rmmod $MOD_LP1"
 
 
 # stack_forced_on_sleeper(modname) - modname patches funcB and a task
@@ -539,24 +458,6 @@ $(enable_msgs $MOD_LP3)
 $(disable_msgs $MOD_LP3)
 % rmmod $MOD_LP3"
 }
-
-# A forced transition marks the patch it is stacked on, which it does not
-# replace, since a task may still run that patch's code:
-# - lp7 patches funcB; a task sleeps in lp7's funcB
-# - lp2 (no .replace) patches funcB: its transition waits for the task;
-#   forced, it completes
-# - lp3 (.replace) patches funcB: it checks lp2's funcB only, so it
-#   replaces lp7 and lp2 and completes with the task still in lp7's code
-# - lp2's module can be removed; lp7's stays loaded (it used to be
-#   removable, and the task then woke up in freed module text). lp7 is
-#   used by no other test: it stays loaded until reboot.
-start_test "legacy: a forced transition marks the patch it is stacked on"
-
-stack_forced_on_sleeper $MOD_LP7
-replace_keeps_pinned $MOD_LP7
-
-check_result "$(stack_forced_on_sleeper_msgs $MOD_LP7)
-$(replace_keeps_pinned_msgs $MOD_LP7)"
 
 # A replacing transition that is reversed leaves the patches it would
 # have replaced as they were, including the forced mark an earlier forced

@@ -720,4 +720,62 @@ $(disable_msgs $MOD_LP3)
 % rmmod $MOD_LP3
 % rmmod $MOD_TARGET"
 
+
+# fold_revert_msg(set) - lp3 (set 0) supersedes lp2 (in set) but leaves
+# out its version_proc_show
+function fold_revert_msg() {
+	echo "livepatch: patch '$MOD_LP3' ($PARAM=$CUMULATIVE) supersedes patch '$MOD_LP2'" \
+		"($PARAM=$1) but does not patch its function vmlinux:version_proc_show,1:" \
+		"that function would revert to the unfixed code"
+}
+
+# A fold-in must keep the fix: a v3 that supersedes the fix's set but
+# does not patch one of the fix's functions would give that function a
+# nop, and after a consistent transition it would run the unfixed code.
+# - lp1 (v2, set 0) patches cmdline_proc_show; lp2 (off-band fix, set 7)
+#   version_proc_show
+# - lp3 (v3, set 0, supersedes set 7) patches only cmdline_proc_show:
+#   refused, with -EINVAL, and nothing changes
+# - the same with the fix in set 9 and the operator's also_supersede=9:
+#   refused too; the override never reverts a fix
+start_test "replace_set: a fold-in that would revert the fix is refused"
+
+load_lp $MOD_LP1 $CUM
+load_lp $MOD_LP2 $OFF funca=0 funcb=1
+load_failing_mod $MOD_LP3 $CUM supersedes=$OFFBAND
+check_patches "$MOD_LP1 $MOD_LP2"
+check_file /proc/cmdline "$MOD_LP1: cmdline_proc_show"
+check_file /proc/version "$MOD_LP2: version_proc_show"
+[[ ! -e /sys/module/$MOD_LP3 ]] || die "$MOD_LP3 stayed loaded"
+disable_lp $MOD_LP2
+unload_lp $MOD_LP2
+load_lp $MOD_LP2 policy=replace_set replace_set=9 funca=0 funcb=1
+load_failing_mod $MOD_LP3 $CUM also_supersede=9
+check_patches "$MOD_LP1 $MOD_LP2"
+check_file /proc/version "$MOD_LP2: version_proc_show"
+[[ ! -e /sys/module/$MOD_LP3 ]] || die "$MOD_LP3 stayed loaded"
+disable_lp $MOD_LP2
+unload_lp $MOD_LP2
+disable_lp $MOD_LP1
+unload_lp $MOD_LP1
+
+check_result "% insmod test_modules/$MOD_LP1.ko $CUM
+$(enable_msgs $MOD_LP1)
+% insmod test_modules/$MOD_LP2.ko $OFF funca=0 funcb=1
+$(enable_msgs $MOD_LP2)
+% insmod test_modules/$MOD_LP3.ko $CUM supersedes=$OFFBAND
+$(fold_revert_msg $OFFBAND)
+$(refused_msg $MOD_LP3)
+$(disable_msgs $MOD_LP2)
+% rmmod $MOD_LP2
+% insmod test_modules/$MOD_LP2.ko policy=replace_set replace_set=9 funca=0 funcb=1
+$(enable_msgs $MOD_LP2)
+% insmod test_modules/$MOD_LP3.ko $CUM also_supersede=9
+$(fold_revert_msg 9)
+$(refused_msg $MOD_LP3)
+$(disable_msgs $MOD_LP2)
+% rmmod $MOD_LP2
+$(disable_msgs $MOD_LP1)
+% rmmod $MOD_LP1"
+
 exit 0

@@ -195,6 +195,29 @@ while read -r step wait op args; do
 		# shellcheck disable=SC2320 # echo's status is the write's
 		errno_of $?
 		;;
+	force-reverse*)
+		# echo 1 > force, then one reversal (echo the other value to
+		# enabled) per "-reverse" in the op, back to back: builtins
+		# only, so that the transition work, which ends the forced
+		# transition, runs after the last write, not between two. If it
+		# ran anyway (the transition ended before a reversal): RC=RACE.
+		dir=$KLP/$args
+		nrev=${op//[^-]/}
+		nrev=${#nrev}
+		read -r val < "$dir/enabled" 2>/dev/null || val=1
+		{ echo 1 > "$dir/force"; } 2> "$ERR"
+		# shellcheck disable=SC2320 # echo's status is the write's
+		errno_of $?
+		while [ "$RC" = 0 ] && [ "$nrev" -gt 0 ]; do
+			read -r tr < "$dir/transition" 2>/dev/null || tr=0
+			[ "$tr" = 1 ] || { RC=RACE; break; }
+			val=$((1 - val))
+			{ echo "$val" > "$dir/enabled"; } 2> "$ERR"
+			# shellcheck disable=SC2320 # as above
+			errno_of $?
+			nrev=$((nrev - 1))
+		done
+		;;
 	sleep)
 		# shellcheck disable=SC2086
 		start_sleeper $args
@@ -214,6 +237,11 @@ while read -r step wait op args; do
 	esac
 	observe
 	echo "OBS $step rc=$RC p=${PL:--} f=$FN m=$MODLIST${SL:+ s=$SL}"
+	if [ "$RC" = RACE ]; then
+		# The kernel did not do what the plan's history needs.
+		echo "STRESS-ABORT step $step: the transition work ran inside the force-reverse chain"
+		break
+	fi
 	if [ "$wait" = settle ] && [ "$SETTLED" = 0 ]; then
 		# Not what the model said: every later step would wait 15 s too.
 		echo "STRESS-ABORT step $step: the transition did not end within 15 s"

@@ -5,8 +5,10 @@
 The model is written from /work/shared/DESIGN.md sections 3 and 4,
 Documentation/livepatch/replace-policies.rst, the upstream livepatch
 documentation (livepatch.rst, cumulative-patches.rst, system-state.rst)
-and Documentation/ABI/testing/sysfs-kernel-livepatch: not from the
-kernel's C code. It predicts, for each operation of a history, the
+and Documentation/ABI/testing/sysfs-kernel-livepatch, and the series
+v3 decisions (forced marks never taken back and set on every sharer,
+the state-sharing and fold-in refusals, -EBUSY before validate() for
+policies other than legacy): not from the kernel's C code. It predicts, for each operation of a history, the
 errno, the patches in /sys/kernel/livepatch with their enabled and
 transition files, the implementation a new call of each function runs,
 the modules loaded, and whether a task that should sleep in a function
@@ -17,6 +19,8 @@ does.
   model.py check --plan P --expect E --obs O [--seed S]
       compares the guest's observations with the expectations; on the
       first divergence prints the history up to that step and exits 1
+  model.py replay --plan P --expect E [--mutant NAME]...
+      the expectations for an existing plan, under mutants if given
 """
 
 import argparse
@@ -38,10 +42,13 @@ SUPERSEDES_MAX = 16
 
 OK, EINVAL, EBUSY, ENOENT, EEXIST = "0", "EINVAL", "EBUSY", "ENOENT", "EEXIST"
 
+# The generator's scenarios (Gen.scenario_*), in turn.
+SCENARIOS = ["deep", "share", "fold", "lp3", "kept"]
+
 # A deliberately wrong model, to show that the recorded runs tell it
 # apart (model.py replay --mutant NAME): each names a rule it drops.
-MUTANTS = {"consistency", "forced-pin", "tag-other-policies", "state-before-ebusy",
-           "sleepers", "o-policy-check"}
+MUTANTS = {"consistency", "state-share", "forced-pin", "forced-below", "tag-other-policies",
+           "state-before-ebusy", "ebusy-first", "sleepers", "o-policy-check", "fold-in"}
 MUTANT = set()
 
 
@@ -119,7 +126,7 @@ class Sleeper:
         self.owner = owner        # patch module name, or TARGET
         self.func = func
         self.impl = impl          # Patch.id or "orig"
-        self.at_target = at_target
+        self.at_target = at_target   # its patch state is the target's
 
 
 class Transition:
@@ -129,8 +136,7 @@ class Transition:
         self.replaced = replaced  # R, decided when the patch was enabled
         self.nops = nops
         self.enabling = target == "patched"   # how it started
-        self.forced = False
-        self.marked = []          # patches only this transition marked forced
+        self.forced = False       # forced, not reversed since (the marks stay)
 
 
 class Model:
@@ -225,46 +231,92 @@ class Model:
                     self.live_impls.pop(r.id, None)
         else:
             self.patches.remove(t.patch)
-            # DESIGN §4.4 keeps a patch being *enabled* out of the forced
-            # marking; a patch whose code is being removed, after a forced
-            # transition, may still run in a task: its module stays.
-            if (t.forced and "forced-pin" not in MUTANT) or t.patch.forced:
+            # A patch whose code is being removed is marked when its
+            # unpatching is forced (then, or before a reversal: marks
+            # are never taken back), and keeps its module. A patching
+            # force never marks the patch being enabled (DESIGN §4.4).
+            if t.patch.forced:
                 self.pinned.add(t.patch.name)
             else:
                 self.live_impls.pop(t.patch.id, None)
         self.trans = None
 
+    def settle(self):
+        """The transition work: every task that is not in the target
+        state switches unless a function of the transition is on its
+        stack; then the transition may end."""
+        if not self.trans:
+            return
+        for s in self.sleepers.values():
+            if not s.at_target:
+                s.at_target = not self.blocks(s)
+        self.try_complete()
+
     def start(self, patch, target, replaced=(), nops=()):
         self.trans = Transition(patch, target, list(replaced), set(nops))
         for s in self.sleepers.values():
             s.at_target = False
-        for s in self.sleepers.values():
-            s.at_target = not self.blocks(s)
-        self.try_complete()
+        self.settle()
 
-    def reverse(self):
+    def reverse(self, settle=True):
+        """echo to the enabled file of the patch in transition. The target
+        flips, so a task in the old target state is now the one to
+        switch, and one that had not switched is in the target state.
+        Reversed, the patches N would have replaced stay in place: their
+        code is current again; every forced mark stays (upstream's rule:
+        a forced patch's module is never removed). settle=False: the
+        transition work does not run before the next operation (a
+        force-reverse chain)."""
         t = self.trans
-        if t.target == "patched":
-            # Reversed, the patches N would have replaced stay in place:
-            # their code is current again, the forced marks this
-            # transition set go; a mark set earlier stays (series patch 1).
-            for r in t.marked:
-                r.forced = False
-            t.marked = []
         t.target = "unpatched" if t.target == "patched" else "patched"
         t.patch.enabled = t.target == "patched"
         t.forced = False
         for s in self.sleepers.values():
-            if s.at_target:
-                s.at_target = not self.blocks(s)
+            s.at_target = not s.at_target
+        if settle:
+            self.settle()
+
+    def loaded_funcs(self):
+        """The functions of loaded (patched) objects."""
+        return set(FUNCS) if self.target else set(FUNCS) - TARGET_FUNCS
+
+    def forced_marks(self, t):
+        """The patches a forced patching transition marks: every patch on
+        N's replaced list, and every other patch in the list that shares
+        a function of a loaded object with N (its nops included), at any
+        depth of that function's stack; never N."""
+        marks = list(t.replaced)
+        if "forced-below" in MUTANT:
+            # the previous rule: only the patch just below N on each
+            for f in t.patch.funcs | t.nops:
+                below = self.stack_top_patch(f, before=t.patch)
+                if below:
+                    marks.append(below)
+            return marks
+        fs = (t.patch.funcs | t.nops) & self.loaded_funcs()
+        return marks + [p for p in self.patches if p is not t.patch and p.funcs & fs]
+
+    def force(self, settle=True):
+        """echo 1 > force: every task is switched to the target state; the
+        transition ends when the transition work next runs (settle)."""
+        t = self.trans
+        t.forced = True
+        if "forced-pin" not in MUTANT:
+            if t.target == "patched":
+                for p in self.forced_marks(t):
+                    p.forced = True
             else:
-                s.at_target = True
-        self.try_complete()
+                t.patch.forced = True
+        for s in self.sleepers.values():
+            s.at_target = True
+        if settle:
+            self.try_complete()
 
     # ---- the policies (DESIGN §3, replace-policies.rst §2-4, §7) -------
     @staticmethod
-    def validate(n):
-        """Refusals before any enabled patch is looked at."""
+    def core_refusal(n):
+        """The core's refusals before any policy is asked: the policy's
+        name, the policy registered, its replace_params."""
         pol = n.pol
         if n.policy is not None and (n.policy == "" or len(n.policy) > 15):
             return why(EINVAL, "policy name not valid")
@@ -285,16 +337,30 @@ class Model:
                 return why(EINVAL, "replace_params of another policy or size")
         elif pol == "hybrid":
             return why(EINVAL, "policy needs replace_params")
-        if n.supersedes and pol != "replace_set":
-            return why(EINVAL, "supersede list without replace_set")
-        if n.replace_set and pol != "replace_set":
-            return why(EINVAL, ".replace_set without the replace_set policy")
-        if pol == "replace_set":
+        return None
+
+    @staticmethod
+    def validate(n):
+        """validate() of the patch's policy (the hybrid sample has none)."""
+        pol = n.pol
+        if pol == "legacy":
+            if n.supersedes:
+                return why(EINVAL, "supersede list without replace_set")
+            if n.replace_set or n.tag:
+                return why(EINVAL, ".replace_set or .replace_tag without its policy")
+        elif pol == "replace_set":
             if n.replace:
                 return why(EINVAL, "replace_set patch sets .replace")
+            if n.tag:
+                return why(EINVAL, "replace_set patch sets .replace_tag")
             s = n.supersedes
             if len(s) > SUPERSEDES_MAX or len(set(s)) != len(s) or n.replace_set in s:
                 return why(EINVAL, "supersede list not valid")
+        elif pol == "tag":
+            if n.supersedes:
+                return why(EINVAL, "supersede list without replace_set")
+            if n.replace or n.replace_set:
+                return why(EINVAL, "tag patch sets .replace or .replace_set")
         return None
 
     @staticmethod
@@ -317,9 +383,17 @@ class Model:
 
     def scope_refusal(self, n, o):
         """check() of N's policy, then of O's policy when N keeps O."""
-        if self.replaces(n, o):
-            return None
         pol, opol = n.pol, o.spec.pol
+        if self.replaces(n, o):
+            # replace_set folds a superseded set's fix in: none of its
+            # functions may be left to revert (before the pair's state
+            # check, which the core's state rule repeats)
+            left = o.funcs - n.funcs
+            if pol == "replace_set" and o.spec.replace_set != n.replace_set and left and \
+                    "fold-in" not in MUTANT:
+                return why(EINVAL, "replace_set: supersedes %s (set %d) but leaves out %s" %
+                           (o.name, o.spec.replace_set, ",".join(sorted(left))))
+            return None
         if pol == "replace_set" and self.shares(n, o):
             return why(EINVAL, "replace_set: shares with kept %s (%s)" % (o.name, opol))
         if pol == "tag" and not (opol == "tag" and o.spec.tag == n.tag) and self.shares(n, o) and \
@@ -332,6 +406,7 @@ class Model:
         return None
 
     def state_refusal(self, n, replaced):
+        """Upstream's state rule, on the recorded decision (replaced)."""
         for o in self.patches:
             for sid, ver in o.spec.states.items():
                 if sid in n.states:
@@ -347,11 +422,18 @@ class Model:
             return why(EEXIST, "module loaded")
         if n.pol == "hybrid" and n.policy is not None:
             self.hybrid = True        # request_module() before any check
+        err = self.core_refusal(n)
+        if err:
+            return err
+        if self.trans and n.pol != "legacy" and "ebusy-first" not in MUTANT:
+            # nothing is decided during a transition: no policy is asked
+            return why(EBUSY, "transition in progress (before validate)")
         err = self.validate(n)
         if err:
             return err
         replaced = [o for o in self.patches if self.replaces(n, o)]
         if self.trans:
+            # legacy: upstream's state rule read from .replace, then -EBUSY
             if "state-before-ebusy" in MUTANT:
                 return why(EBUSY, "transition in progress")
             return self.state_refusal(n, replaced) or why(EBUSY, "transition in progress")
@@ -362,11 +444,18 @@ class Model:
         err = self.state_refusal(n, replaced)
         if err:
             return err
+        # The consistency rules, when N replaces some and keeps some.
         kept = [o for o in self.patches if o not in replaced]
         rf = set().union(*[o.funcs for o in replaced]) if replaced else set()
         kf = set().union(*[o.funcs for o in kept]) if kept else set()
         if (rf & kf) - n.funcs and "consistency" not in MUTANT:
             return why(EINVAL, "consistency rule (%s)" % ",".join(sorted((rf & kf) - n.funcs)))
+        for r in replaced:
+            for k in kept:
+                common = set(r.spec.states) & set(k.spec.states)
+                if common and "state-share" not in MUTANT:
+                    return why(EINVAL, "replaces %s, keeps %s: both use state %d" %
+                               (r.name, k.name, min(common)))
         p = Patch(n)
         self.patches.append(p)
         self.mods.add(n.name)
@@ -399,30 +488,20 @@ class Model:
         self.reverse()
         return OK
 
-    def op_force(self, name):
+    def op_force(self, name, reversals=0):
+        """echo 1 > force, then (a force-reverse chain) that many
+        reversals back to back: no task switches between them but by the
+        force, and the transition work runs only after the last."""
         p = self.find(name)
         if not p:
             return ENOENT
         if not self.trans or self.trans.patch is not p:
             return EINVAL
-        self.trans.forced = True
-        t = self.trans
-        if t.target == "patched" and "forced-pin" not in MUTANT:
-            # A task the force switches may still run the code N takes
-            # over: the replaced patches', and on each of N's functions
-            # that of the patch just below N, which N may keep.
-            marks = list(t.replaced)
-            for f in t.patch.funcs | t.nops:
-                below = self.stack_top_patch(f, before=t.patch)
-                if below:
-                    marks.append(below)
-            for r in marks:
-                if not r.forced:
-                    t.marked.append(r)
-                r.forced = True
-        for s in self.sleepers.values():
-            s.at_target = True
-        self.try_complete()
+        self.force(settle=not reversals)
+        if reversals:
+            for _ in range(reversals):
+                self.reverse(settle=False)
+            self.settle()
         return OK
 
     def op_rmmod(self, name):
@@ -467,7 +546,7 @@ class Model:
 
     def op_wake(self, owner):
         self.sleepers.pop(owner, None)
-        self.try_complete()
+        self.settle()
 
     # ---- what the guest observes ---------------------------------------
     def observe(self):
@@ -487,6 +566,8 @@ class Gen:
         self.r = random.Random(seed)
         self.m = Model()
         self.steps = []   # (plan line, expected observation, description)
+        self.queue = []   # the rest of a scenario
+        self.turn = 0     # the scenario whose turn it is
 
     def pick(self, weights):
         items = [(k, w) for k, w in weights if w > 0]
@@ -539,6 +620,9 @@ class Gen:
             st[r.choice([1, 2, 3])] = r.choice([1, 2])
         return st
 
+    def max_version(self, sid):
+        return max([p.spec.states[sid] for p in self.m.patches if sid in p.spec.states] or [1])
+
     def scopes(self, pol):
         return sorted({(p.spec.replace_set if pol == "replace_set" else p.spec.tag)
                        for p in self.m.patches if p.spec.pol == pol})
@@ -574,7 +658,7 @@ class Gen:
                 n.policy = "legacy"
         elif pol == "replace_set":
             n.policy = "replace_set"
-            if r.random() < 0.35:
+            if r.random() < 0.45:
                 n.replace_set = r.choice([0, 7, 9, 11])
                 if n.replace_set == o.spec.replace_set:
                     n.replace_set = 5
@@ -582,6 +666,16 @@ class Gen:
                 others = [x for x in self.scopes("replace_set") if x not in (n.replace_set, o.spec.replace_set)]
                 if others and r.random() < 0.3:
                     n.supersedes.append(r.choice(others))
+                if r.random() < 0.6:
+                    # fold the superseded sets' fixes in: all their functions
+                    for p in self.m.patches:
+                        if p.spec.pol == "replace_set" and p.spec.replace_set in n.supersedes:
+                            n.funcs |= p.funcs
+                else:
+                    # leave out one of them: the fold-in refusal
+                    n.funcs.discard(r.choice(sorted(o.funcs)))
+                    if not n.funcs:
+                        n.funcs.add(r.choice([f for f in FUNCS if f not in o.funcs] or FUNCS))
             else:
                 n.replace_set = o.spec.replace_set
         elif pol == "tag":
@@ -597,9 +691,45 @@ class Gen:
                       if any(f in p.funcs for p in self.m.patches if p is not o)]
             if shared and len(n.funcs) > 1 and r.random() < 0.5:
                 n.funcs.discard(r.choice(shared))
+            if r.random() < 0.5:
+                # the states of the patches it replaces, at the highest
+                # version: a kept patch that uses one too meets the
+                # state-sharing rule
+                n.states = {}
+                for p in self.m.patches:
+                    if self.m.replaces(n, p):
+                        for sid in p.spec.states:
+                            n.states[sid] = self.max_version(sid)
         else:
             n.replace = True
             n.policy = r.choice([None, "legacy"])
+        return n
+
+    def state_share_spec(self, name, lp3=False):
+        """A hybrid .replace patch that replaces the replaceable hybrid
+        patches, with their functions and their states at the highest
+        version, while a patch it keeps (legacy or hybrid, whose policies
+        refuse nothing) uses one of those states: only the state-sharing
+        rule refuses it. lp3: it leaves out the functions such a kept
+        patch shares with them instead: only the consistency rule
+        refuses it. None when no such pair is enabled."""
+        m = self.m
+        rs = [p for p in m.patches if p.spec.pol == "hybrid" and p.spec.replaceable]
+        ks = [p for p in m.patches if p not in rs and p.spec.pol in ("legacy", "hybrid")]
+        rids = {sid for p in rs for sid in p.spec.states}
+        rf = set().union(*[p.funcs for p in rs]) if rs else set()
+        kf = set().union(*[p.funcs for p in ks]) if ks else set()
+        kids = {sid for p in ks for sid in p.spec.states}
+        if lp3 and (not rf & kf or not rf - kf or rids & kids):
+            return None
+        if not lp3 and not rids & kids:
+            return None
+        n = Spec(name)
+        n.policy = "hybrid"
+        n.replace = True
+        n.replaceable = self.r.random() < 0.5
+        n.funcs = rf - kf if lp3 else rf
+        n.states = {sid: self.max_version(sid) for sid in sorted(rids)}
         return n
 
     def rand_spec(self, name):
@@ -611,6 +741,10 @@ class Gen:
         n.states = self.rand_states()
         kind = self.pick([("none", 12), ("legacy", 5), ("replace_set", 28), ("tag", 24),
                           ("hybrid", 20), ("invalid", 7)])
+        if self.m.trans:
+            # during a transition only legacy patches meet the state
+            # rule; the others are refused before validate()
+            kind = self.pick([(kind, 5), ("none", 2), ("legacy", 1), ("invalid", 1)])
         if kind == "none":
             n.replace = r.random() < 0.3
         elif kind == "legacy":
@@ -644,6 +778,13 @@ class Gen:
                 n.funcs = {r.choice(pref)}
                 if r.random() < 0.6:
                     n.funcs.add(r.choice(free))
+            # a state of a replaceable hybrid patch: a later hybrid
+            # .replace patch replaces that one and keeps this one
+            hs = sorted({sid for p in self.m.patches if p.spec.pol == "hybrid" and p.spec.replaceable
+                         for sid in p.spec.states})
+            if hs and r.random() < 0.35:
+                sid = r.choice(hs)
+                n.states = {sid: self.max_version(sid)}
         if kind == "invalid":
             v = r.choice(["empty", "long", "nosuch", "noparams", "teamparams", "size",
                           "legacyparams", "rs_replace", "rs_own", "rs_dup", "rs_long",
@@ -700,8 +841,206 @@ class Gen:
                     out.append((o, f))
         return out
 
+    # Scenarios: a few operations in a row, each built when its turn
+    # comes; an operation whose conditions no longer hold is left out
+    # (None). Each scenario starts with an operation or is not possible
+    # now (None).
+    def stack(self, f):
+        return [p for p in self.m.patches if f in p.funcs]
+
+    def unscoped_funcs(self, ids=False):
+        """Functions (ids: state ids) no scoped patch (replace_set, tag)
+        uses: patches of the other policies share them freely. No task
+        sleeps in those functions: a patch of them does not stall."""
+        scoped = set()
+        for p in self.m.patches:
+            if p.spec.pol in ("replace_set", "tag"):
+                scoped |= set(p.spec.states) if ids else p.funcs
+        if not ids:
+            scoped |= {s.func for s in self.m.sleepers.values()}
+        return [x for x in ((1, 2, 3) if ids else FUNCS) if x not in scoped]
+
+    def free_name(self):
+        """A patch module not loaded (None: all are)."""
+        free = [n for n in POOL if n not in self.m.mods]
+        return self.r.choice(free) if free else None
+
+    def scenario_deep(self):
+        """A stack of two patches or more on a function of a loaded
+        object (built if needed), a task sleeping in the top one's code, a
+        patch stacking on it stalls (a load meanwhile), its transition is
+        forced (or forced and reversed): every patch of that stack is
+        marked, not only the one just below."""
+        m, r = self.m, self.r
+        fs = [f for f in self.unscoped_funcs() if f in m.loaded_funcs() and
+              all(p.spec.pol in ("legacy", "hybrid") for p in self.stack(f))]
+        if m.trans or len(m.sleepers) > 2 or len(m.mods) > len(POOL) - 3 or not fs:
+            return None
+        f = r.choice(fs)
+        name = [None]
+
+        def stack():
+            if m.trans or len(self.stack(f)) > 1 or not self.free_name():
+                return None
+            n = Spec(self.free_name())
+            n.funcs = {f}
+            n.policy = r.choice([None, "legacy"])
+            ids = self.unscoped_funcs(ids=True)
+            if ids and r.random() < 0.5:
+                # for the state rule of a load while it stalls
+                sid = r.choice(ids)
+                n.states = {sid: self.max_version(sid)}
+            return ("load", n)
+
+        def sleep():
+            ps = self.stack(f)
+            if m.trans or len(ps) < 2 or ps[-1].name in m.sleepers:
+                return None
+            return ("sleep", ps[-1].name, f)
+
+        def load():
+            if m.trans or not any(s.func == f for s in m.sleepers.values()) or not self.free_name():
+                return None
+            n = Spec(self.free_name())
+            n.funcs = {f}
+            n.policy = r.choice([None, "legacy"])
+            name[0] = n.name
+            return ("load", n)
+
+        def busy():
+            # a load meanwhile
+            t = m.trans
+            return self.scenario_busy() if t and t.patch.name == name[0] and r.random() < 0.7 else None
+
+        def force():
+            t = m.trans
+            if not t or t.patch.name != name[0]:
+                return None
+            k = self.pick([(0, 2), (1, 1), (2, 2), (3, 1)])
+            return ("force", t.patch.name, k) if k else ("force", t.patch.name)
+        self.queue = [stack, sleep, load, busy, force]
+        return stack() or sleep()
+
+    def scenario_lp3(self):
+        return self.scenario_share(lp3=True)
+
+    def scenario_share(self, lp3=False):
+        """R (hybrid, replaceable) and K (legacy) use one state id, or
+        (lp3) patch one function; N (hybrid .replace) replaces R and keeps
+        K: the state-sharing rule, or the consistency rule."""
+        m, r = self.m, self.r
+        fs, ids = self.unscoped_funcs(), self.unscoped_funcs(ids=True)
+        if m.trans or len(m.mods) > len(POOL) - 3 or len(fs) < 1 + lp3 or not ids:
+            return None
+        sid = r.choice(ids)
+        rr, k = Spec(self.free_name()), Spec(None)
+        rr.policy, rr.replaceable = "hybrid", True
+        k.policy = r.choice([None, "legacy"])
+        if lp3:
+            rr.funcs = set(r.sample(fs, 2))
+            k.funcs = {r.choice(sorted(rr.funcs))}
+        else:
+            for x in (rr, k):
+                x.funcs = {r.choice(fs)}
+                x.states = {sid: self.max_version(sid)}
+
+        def load_k():
+            if m.trans or not m.find(rr.name):
+                return None
+            k.name = self.free_name()
+            return ("load", k)
+
+        def load_n():
+            n = None if m.trans else self.state_share_spec(self.free_name(), lp3)
+            return ("load", n) if n else None
+
+        def disable():
+            # or the pair stays, and refuses every later such patch
+            x = m.find(r.choice([rr.name, k.name]))
+            return ("disable", x.name) if x and not m.trans and r.random() < 0.6 else None
+        self.queue = [load_k, load_n, disable]
+        return ("load", rr)
+
+    def scenario_fold(self):
+        """R (replace_set a) patches two functions; N (set b, supersedes
+        a) leaves one out: the fold-in refusal; then sometimes a patch
+        that folds both in."""
+        m, r = self.m, self.r
+        used = set().union(*[p.funcs for p in m.patches]) if m.patches else set()
+        used |= {s.func for s in m.sleepers.values()}
+        fs = [f for f in FUNCS if f not in used]
+        sets = [x for x in (3, 5, 7, 9, 11) if x not in self.scopes("replace_set")]
+        if m.trans or len(m.mods) > len(POOL) - 3 or len(fs) < 2 or len(sets) < 2:
+            return None
+        a, b = r.sample(sets, 2)
+        rr = Spec(self.free_name())
+        rr.policy, rr.replace_set = "replace_set", a
+        rr.funcs = set(r.sample(fs, 2))
+
+        def fold(full):
+            def op():
+                if m.trans or not m.find(rr.name) or (full and r.random() < 0.5):
+                    return None
+                n = Spec(self.free_name())
+                n.policy, n.replace_set, n.supersedes = "replace_set", b, [a]
+                n.funcs = set(rr.funcs) if full else {r.choice(sorted(rr.funcs))}
+                if not full and r.random() < 0.3:
+                    n.funcs.add(r.choice(FUNCS))
+                return ("load", n)
+            return op
+        self.queue = [fold(False), fold(True)]
+        return ("load", rr)
+
+    def scenario_kept(self):
+        """A patch of another policy (legacy, hybrid; or tag) on a
+        function a scoped patch (replace_set, tag) it keeps patches: the
+        kept patch's policy refuses it."""
+        m, r = self.m, self.r
+        if m.trans or not self.free_name():
+            return None
+        scoped = [p for p in m.patches if p.spec.pol in ("replace_set", "tag")]
+        if not scoped:
+            n = self.rand_spec(self.free_name())
+            return ("load", n) if n.pol in ("replace_set", "tag") else None
+        o = r.choice(scoped)
+        n = Spec(self.free_name())
+        n.funcs = {r.choice(sorted(o.funcs))} if o.funcs else {r.choice(FUNCS)}
+        n.policy = r.choice([None, "legacy", "hybrid", "tag" if o.spec.pol == "replace_set" else "hybrid"])
+        n.replace = n.policy == "hybrid" and r.random() < 0.5
+        return ("load", n)
+
+    def scenario_busy(self):
+        """A load during a transition that a rule refuses before -EBUSY
+        for a legacy patch (the state rule), or after it for another
+        policy (a state or a validate() refusal that comes too late)."""
+        m, r = self.m, self.r
+        known = sorted({sid for p in m.patches for sid in p.spec.states})
+        if not m.trans or not self.free_name():
+            return None
+        n = Spec(self.free_name())
+        n.funcs = self.rand_funcs()
+        n.policy = r.choice([None, "legacy", None, "legacy", "replace_set", "tag", "hybrid"] if known
+                            else ["replace_set", "tag", "hybrid"])
+        if n.policy == "replace_set":
+            n.replace_set = r.choice([0, 7])
+            if not known or r.random() < 0.4:
+                n.supersedes = [n.replace_set]        # validate() refuses it
+        elif n.policy == "tag":
+            n.tag = r.choice([0, 1, 7])
+        if known:
+            sid = r.choice(known)
+            if n.policy in (None, "legacy", "hybrid") and r.random() < 0.4:
+                n.replace = True                      # lacks the states
+            elif self.max_version(sid) > 0:
+                n.states = {sid: self.max_version(sid) - 1}
+        return ("load", n)
+
     def next_op(self):
         m, r = self.m, self.r
+        while self.queue:
+            op = self.queue.pop(0)()
+            if op:
+                return op
         free = [n for n in POOL if n not in m.mods]
         loaded = sorted(m.mods)
         in_list = [p.name for p in m.patches]
@@ -709,15 +1048,18 @@ class Gen:
         sl_cands = self.candidates_sleep()
         target_busy = any(s.func in TARGET_FUNCS for s in m.sleepers.values())
         stalled = m.trans is not None
+        # a forced patch module stays: force less once they fill the pool
+        roomy = len(free) > 5
         w = [
-            ("load", (8 if stalled else 34) if free else 0),
+            ("load", (10 if stalled else 34) if free else 0),
             ("load_dup", 2 if loaded else 0),
             ("disable", (5 if stalled else 14) if in_list else 0),
             ("reverse", 10 if m.trans else 0),
             ("enable", 2 if in_list else 0),
-            ("force", 6 if m.trans else 0),
+            ("force", (5 if roomy else 1) if m.trans else 0),
+            ("force_chain", (3 if roomy else 1) if m.trans else 0),
             ("force_bad", 1 if in_list else 0),
-            ("rmmod", (14 if removable else 2) if loaded else 0),
+            ("rmmod", ((14 if roomy else 40) if removable else 2) if loaded else 0),
             ("tload", 4 if not m.target else 1),
             ("tunload", 3 if m.target and not target_busy else 0),
             ("sleep", 9 if sl_cands and len(m.sleepers) < 3 else 0),
@@ -725,8 +1067,20 @@ class Gen:
             ("wake", (16 if m.trans else 5) if m.sleepers else 0),
             ("prmmod", 1),
             ("rmmod_pinned", 3 if m.pinned else 0),
+            ("scenario", 8 if not stalled else 0),
+            ("busy", 9 if stalled else 0),
         ]
         op = self.pick(w)
+        if op in ("scenario", "busy"):
+            # busy, or the next scenario in turn that is possible now
+            for _ in SCENARIOS if op == "scenario" else [0]:
+                sc = "busy" if op == "busy" else SCENARIOS[self.turn % len(SCENARIOS)]
+                self.turn += op == "scenario"
+                first = (sc != "deep" or roomy) and getattr(self, "scenario_" + sc)()
+                if first:
+                    return first
+                self.queue = []
+            op = self.pick([x for x in w if x[0] not in ("scenario", "busy")])
         if op == "load":
             return ("load", self.rand_spec(r.choice(free)))
         if op == "load_dup":
@@ -741,6 +1095,10 @@ class Gen:
             return ("enable", r.choice(in_list))
         if op == "force":
             return ("force", m.trans.patch.name)
+        if op == "force_chain":
+            # force, then reverse (and back, and again) before the
+            # transition work runs
+            return ("force", m.trans.patch.name, self.pick([(1, 2), (2, 4), (3, 2)]))
         if op == "force_bad":
             return ("force", r.choice(in_list))
         if op == "rmmod":
@@ -786,6 +1144,14 @@ class Gen:
         elif kind == "enable":
             rc = m.op_enable(op[1])
             words, text = ["enable", op[1]], "echo 1 > %s/enabled" % op[1]
+        elif kind == "force" and len(op) > 2:
+            p = m.find(op[1])
+            en = 1 if p and p.enabled else 0
+            text = "echo 1 > %s/force" % op[1]
+            for i in range(op[2]):
+                text += "; echo %d > %s/enabled" % ((en + i + 1) % 2, op[1])
+            rc = m.op_force(op[1], op[2])
+            words = ["force" + "-reverse" * op[2], op[1]]
         elif kind == "force":
             rc = m.op_force(op[1])
             words, text = ["force", op[1]], "echo 1 > %s/force" % op[1]
@@ -850,6 +1216,8 @@ class Gen:
         for n in sorted(m.mods):
             if n not in m.pinned:
                 self.add(("rmmod", n))
+        for n in sorted(m.pinned):
+            self.add(("rmmod", n))        # a forced patch's module stays
         if m.target:
             self.add(("rmmod", TARGET))
         if m.hybrid:
@@ -890,6 +1258,8 @@ def parse_plan_line(line):
         return ("load", n)
     if op in ("disable", "enable", "force", "rmmod", "wake"):
         return (op, args[0])
+    if op.startswith("force-reverse"):
+        return ("force", args[0], op.count("-reverse"))
     if op == "sleep":
         return ("sleep", args[0], args[1])
     return (op,)
@@ -936,6 +1306,12 @@ def cmd_check(a):
     for i in sorted(exp):
         if i not in got:
             print("DIVERGENCE%s at step %d: no observation (guest stopped or hung)" % (seed, i))
+            history(texts, exp, got, i)
+            return 1
+        if got[i].startswith("rc=RACE "):
+            # the guest stopped: not the kernel's fault, not a pass either
+            print("RACE%s at step %d: the transition work ran inside the force-reverse chain "
+                  "(the guest stopped there); run the seed again" % (seed, i))
             history(texts, exp, got, i)
             return 1
         if got[i] != exp[i]:

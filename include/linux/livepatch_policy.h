@@ -23,7 +23,8 @@
  * @name:	unique name, 1 to KLP_REPLACE_POLICY_NAME_MAX - 1 characters:
  *		what patches put in &klp_patch.replace_policy, what sysfs
  *		shows and what livepatch.replace_policy= accepts
- * @owner:	module implementing the policy (THIS_MODULE); pinned while
+ * @owner:	module implementing the policy, set by
+ *		klp_register_replace_policy() (leave it unset); pinned while
  *		any livepatch uses the policy
  * @params_size: size of the structure embedding struct klp_replace_params
  *		that every patch of this policy must pass in
@@ -43,6 +44,11 @@
  *		@old_patch's policy when @new_patch keeps @old_patch and the
  *		two patches use different policies, so a policy can protect
  *		its own patches from patches of any policy loaded later.
+ * @accepted:	(optional) @patch, which uses this policy, passed every check
+ *		and its transition is about to start: the point to log what
+ *		the policy wants known about an enabled patch (an operator's
+ *		override, say), since a notice from @validate or @check also
+ *		appears for patches refused later. Cannot refuse @patch.
  * @patch_attrs: (optional) sysfs files the policy adds to the directory of
  *		each of its patches, /sys/kernel/livepatch/<patch>/, one
  *		value per file; their show() finds the patch with
@@ -54,10 +60,10 @@
  * 1. takes N's policy (by &klp_patch.replace_policy, or the default) and
  *    pins its @owner, and checks N's &klp_patch.replace_params against
  *    @params_size;
- * 2. calls @validate(N) of N's policy;
+ * 2. calls validate(N) of N's policy;
  * 3. for each enabled patch O, in the order they were enabled (N is never
- *    one of them): @check(N, O), then @replaces(N, O) of N's policy, then,
- *    when O is kept and O's policy is another one, @check(N, O) of O's
+ *    one of them): check(N, O), then replaces(N, O) of N's policy, then,
+ *    when O is kept and O's policy is another one, check(N, O) of O's
  *    policy;
  * 4. refuses N when it lacks a system state of a patch it replaces or has
  *    a state at a lower version than an enabled patch (upstream's state
@@ -66,19 +72,27 @@
  *    would switch from one patch's code to the other's with no task
  *    transitioned.
  *
- * An error of a callback is returned by klp_enable_patch() as it is.
- * While another transition runs, step 3 and the consistency rule are
- * skipped and N is refused with -EBUSY after the state rule.
+ * It also refuses N when a system state used by a replaced patch is used
+ * by a kept patch too: two enabled patches would own it.
+ *
+ * A negative error of a callback is returned by klp_enable_patch() as it
+ * is; a positive return is a bug in the policy: the core warns once and
+ * refuses N with -EINVAL. The decision recorded in step 3 is the one every
+ * later rule uses: no policy is asked twice about a pair. While another
+ * transition runs, N is refused with -EBUSY before any callback of its
+ * policy is called (a legacy patch still gets upstream's state rule
+ * first).
  *
  * N's objects and functions may be walked with klp_for_each_object() and
  * klp_for_each_func() as well as their _static() forms, but nothing of N
  * is resolved yet: its symbols (&klp_func.old_func), its objects' modules
  * and its sysfs directory do not exist; read only what its author set.
- * The callbacks must not modify the patches, take klp_mutex, sleep, or
- * load modules, and must answer the same every time they are asked about
- * the same patches: @replaces() may be asked more than once for a pair.
- * The answer is final: nops, unpatching, freeing and forced marking all
- * use it.
+ * The callbacks run under klp_mutex: they must not take it, load modules
+ * (request_module()) or modify the patches, and should answer the same
+ * every time they are asked about the same patches. They may sleep and
+ * allocate. Strings and arrays a patch passes come from its module:
+ * bound every read. The answer is final: the state and consistency
+ * rules, nops, unpatching, freeing and forced marking all use it.
  *
  * The policy's module is pinned by each patch that uses it, from the
  * patch's klp_enable_patch(), before any callback runs, until the patch
@@ -94,6 +108,7 @@ struct klp_replace_policy {
 	int (*validate)(const struct klp_patch *patch);
 	int (*check)(const struct klp_patch *new_patch,
 		     const struct klp_patch *old_patch);
+	void (*accepted)(const struct klp_patch *patch);
 	const struct attribute_group *patch_attrs;
 
 	/* internal */
@@ -110,13 +125,33 @@ struct klp_replace_policy {
 #define MODULE_ALIAS_KLP_REPLACE_POLICY(name)				\
 	MODULE_ALIAS("klp-replace-policy-" name)
 
-int klp_register_replace_policy(struct klp_replace_policy *policy);
+int __klp_register_replace_policy(struct klp_replace_policy *policy,
+				  struct module *owner);
+
+/**
+ * klp_register_replace_policy() - make a replace policy available
+ * @policy:	policy to register; must stay valid until unregistered
+ *
+ * Called from the init function of the module implementing the policy,
+ * as its last step: from then on a patch may pin the module, so nothing
+ * after it may fail. Records THIS_MODULE, the caller's module, as
+ * &klp_replace_policy.owner. The policy is available to patches enabled
+ * from then on.
+ *
+ * Return: 0; -EINVAL after a pr_err() when the name is missing, empty or
+ * longer than KLP_REPLACE_POLICY_NAME_MAX - 1 characters, replaces() is
+ * missing or params_size is smaller than struct klp_replace_params; or
+ * -EEXIST when a policy with the same name is registered.
+ */
+#define klp_register_replace_policy(policy)				\
+	__klp_register_replace_policy(policy, THIS_MODULE)
+
 void klp_unregister_replace_policy(struct klp_replace_policy *policy);
 const struct klp_replace_policy *
 klp_patch_replace_policy(const struct klp_patch *patch);
 
 /**
- * klp_replace_params() - a patch's parameters for the policy deciding for it
+ * klp_patch_replace_params() - a patch's parameters for the policy deciding for it
  * @patch:	livepatch whose policy is the caller's
  * @type:	the policy's parameter structure
  * @member:	the struct klp_replace_params in @type
@@ -127,7 +162,7 @@ klp_patch_replace_policy(const struct klp_patch *patch);
  *
  * Return: a const pointer to @patch's parameters.
  */
-#define klp_replace_params(patch, type, member)				\
+#define klp_patch_replace_params(patch, type, member)			\
 	container_of_const((patch)->replace_params, type, member)
 
 /**
@@ -145,6 +180,10 @@ static inline const struct klp_patch *klp_patch_from_kobj(struct kobject *kobj)
 bool klp_find_shared_func(const struct klp_patch *a, const struct klp_patch *b,
 			  const struct klp_object **objp,
 			  const struct klp_func **funcp);
+bool klp_find_unpatched_func(const struct klp_patch *patch,
+			     const struct klp_patch *other,
+			     const struct klp_object **objp,
+			     const struct klp_func **funcp);
 const struct klp_state *klp_find_shared_state(const struct klp_patch *a,
 					      const struct klp_patch *b);
 int klp_check_replaced_states(const struct klp_patch *new_patch,

@@ -92,24 +92,26 @@ static int klp_validate_replace_policy(const struct klp_replace_policy *policy)
 }
 
 /**
- * klp_register_replace_policy() - make a replace policy available
+ * __klp_register_replace_policy() - make a replace policy available
  * @policy:	policy to register; must stay valid until unregistered
+ * @owner:	module implementing @policy
  *
- * Called from the init function of the module implementing the policy.
- * The policy is available to patches enabled from then on.
+ * Called through klp_register_replace_policy(), which passes THIS_MODULE:
+ * @owner is stored in &klp_replace_policy.owner, whatever the policy set
+ * there, so that every patch using the policy pins its module.
  *
- * Return: 0; -EINVAL after a pr_err() when the name is missing, empty or
- * longer than KLP_REPLACE_POLICY_NAME_MAX - 1 characters, replaces() is
- * missing or params_size is smaller than struct klp_replace_params; or
- * -EEXIST when a policy with the same name is registered.
+ * Return: see klp_register_replace_policy().
  */
-int klp_register_replace_policy(struct klp_replace_policy *policy)
+int __klp_register_replace_policy(struct klp_replace_policy *policy,
+				  struct module *owner)
 {
 	int ret;
 
 	ret = klp_validate_replace_policy(policy);
 	if (ret)
 		return ret;
+
+	policy->owner = owner;
 
 	mutex_lock(&klp_policy_mutex);
 	if (klp_policy_find(policy->name)) {
@@ -122,7 +124,7 @@ int klp_register_replace_policy(struct klp_replace_policy *policy)
 
 	return ret;
 }
-EXPORT_SYMBOL_GPL(klp_register_replace_policy);
+EXPORT_SYMBOL_GPL(__klp_register_replace_policy);
 
 /**
  * klp_unregister_replace_policy() - withdraw a replace policy
@@ -186,6 +188,21 @@ const struct klp_replace_policy *klp_patch_replace_policy(const struct klp_patch
 	return patch->policy;
 }
 EXPORT_SYMBOL_GPL(klp_patch_replace_policy);
+
+/*
+ * A callback returns 0 or a negative errno: klp_enable_patch() returns it
+ * from the patch module's init, where a positive value would leave the
+ * module loaded with no patch enabled. Such a value is a bug in the policy.
+ */
+static int klp_policy_ret(const struct klp_replace_policy *policy,
+			  const char *op, int ret)
+{
+	if (WARN_ONCE(ret > 0, "livepatch: replace policy '%s': %s() returned %d, not 0 or -errno\n",
+		      policy->name, op, ret))
+		return -EINVAL;
+
+	return ret;
+}
 
 /* Functions are the same when object, name and position agree. */
 static bool klp_same_func(const struct klp_object *obj1, const struct klp_func *func1,
@@ -261,6 +278,42 @@ bool klp_find_shared_func(const struct klp_patch *a, const struct klp_patch *b,
 	return false;
 }
 EXPORT_SYMBOL_GPL(klp_find_shared_func);
+
+/**
+ * klp_find_unpatched_func() - find a function one livepatch leaves out
+ * @patch:	livepatch
+ * @other:	livepatch
+ * @objp:	set to @other's object of the function, when found
+ * @funcp:	set to @other's function, when found
+ *
+ * For a policy whose patch takes over every function of another patch,
+ * e.g. one that folds a fix in: a function @other patches that @patch does
+ * not would get a nop, i.e. revert to the original code. Compares the
+ * arrays the patch authors gave, as klp_find_shared_func() does.
+ *
+ * Return: true when a function of @other is not patched by @patch.
+ */
+bool klp_find_unpatched_func(const struct klp_patch *patch,
+			     const struct klp_patch *other,
+			     const struct klp_object **objp,
+			     const struct klp_func **funcp)
+{
+	struct klp_object *obj;
+	struct klp_func *func;
+
+	klp_for_each_object_static(other, obj) {
+		klp_for_each_func_static(obj, func) {
+			if (!klp_patch_patches_func(patch, obj, func)) {
+				*objp = obj;
+				*funcp = func;
+				return true;
+			}
+		}
+	}
+
+	return false;
+}
+EXPORT_SYMBOL_GPL(klp_find_unpatched_func);
 
 static const struct klp_state *klp_patch_state(const struct klp_patch *patch,
 					       unsigned long id)
@@ -338,6 +391,19 @@ static bool klp_is_replaced(const struct klp_patch *old_patch)
 	return !list_empty(&old_patch->replaced_node);
 }
 
+/* Does @patch keep any enabled patch? */
+static bool klp_keeps_any(const struct klp_patch *patch, struct list_head *patches)
+{
+	struct klp_patch *old_patch;
+
+	list_for_each_entry(old_patch, patches, list) {
+		if (old_patch != patch && !klp_is_replaced(old_patch))
+			return true;
+	}
+
+	return false;
+}
+
 /**
  * klp_check_consistency() - refuse a fallback without a transition
  * @patch:	livepatch being enabled, its replaced_list decided
@@ -347,17 +413,25 @@ static bool klp_is_replaced(const struct klp_patch *old_patch)
  * keeps, and @patch does not patch it itself, then at the end of the
  * transition that function would switch from the replaced patch's code to
  * the kept patch's code with no task transitioned (the lp1/lp2/lp3 funcA
- * example from the hybrid mode review).
+ * example from the hybrid mode review). When a system state is used by a
+ * patch @patch replaces and by one it keeps, two enabled patches would
+ * own it afterwards (@patch, which must take it over, and the kept one),
+ * each with callbacks that set it up or tear it down.
  *
- * Return: 0, or -EINVAL after a pr_err() naming both patches and the
- * function.
+ * Return: 0, or -EINVAL after a pr_err() naming the patches and the
+ * function or the state id.
  */
 KLP_POLICY_VISIBLE int klp_check_consistency(const struct klp_patch *patch,
 					     struct list_head *patches)
 {
 	struct klp_patch *old_patch, *kept_patch;
+	const struct klp_state *state;
 	struct klp_object *obj;
 	struct klp_func *func;
+
+	/* Nothing replaced or nothing kept: nothing can fall back. */
+	if (list_empty(&patch->replaced_list) || !klp_keeps_any(patch, patches))
+		return 0;
 
 	klp_for_each_replaced_patch(patch, old_patch) {
 		klp_for_each_object_static(old_patch, obj) {
@@ -379,6 +453,22 @@ KLP_POLICY_VISIBLE int klp_check_consistency(const struct klp_patch *patch,
 					return -EINVAL;
 				}
 			}
+		}
+	}
+
+	klp_for_each_replaced_patch(patch, old_patch) {
+		list_for_each_entry(kept_patch, patches, list) {
+			if (kept_patch == patch || klp_is_replaced(kept_patch))
+				continue;
+
+			state = klp_find_shared_state(old_patch, kept_patch);
+			if (!state)
+				continue;
+
+			pr_err("patch '%s' replaces '%s' but keeps '%s', which also uses state id %lu: two enabled patches would own it\n",
+			       patch->mod->name, old_patch->mod->name,
+			       kept_patch->mod->name, state->id);
+			return -EINVAL;
 		}
 	}
 
@@ -412,7 +502,7 @@ KLP_POLICY_VISIBLE int klp_decide_replaced(struct klp_patch *patch,
 			continue;
 
 		if (policy->check) {
-			ret = policy->check(patch, old_patch);
+			ret = klp_policy_ret(policy, "check", policy->check(patch, old_patch));
 			if (ret)
 				return ret;
 		}
@@ -424,7 +514,8 @@ KLP_POLICY_VISIBLE int klp_decide_replaced(struct klp_patch *patch,
 
 		old_policy = old_patch->policy;
 		if (old_policy != policy && old_policy->check) {
-			ret = old_policy->check(patch, old_patch);
+			ret = klp_policy_ret(old_policy, "check",
+					     old_policy->check(patch, old_patch));
 			if (ret)
 				return ret;
 		}
@@ -452,19 +543,23 @@ KLP_POLICY_VISIBLE void klp_release_replaced(struct klp_patch *patch)
 
 /**
  * klp_policy_replaces() - does a patch being enabled replace an enabled one?
- * @patch:	livepatch being enabled, with its policy pinned
+ * @patch:	livepatch being enabled, past klp_decide_replaced()
  * @old_patch:	enabled livepatch
  *
- * The policy's answer, which klp_decide_replaced() also records in
- * @patch's replaced_list; asked again for the state check, which upstream
- * runs even while another transition keeps the decision from being made.
+ * The decision klp_decide_replaced() recorded, for the state rule, which
+ * never asks a policy again. While another transition runs nothing is
+ * decided and only legacy patches get this far (klp_policy_prepare()):
+ * legacy's rule is read from .replace, as upstream does.
  *
  * Return: true when @patch replaces @old_patch.
  */
 bool klp_policy_replaces(const struct klp_patch *patch,
 			 const struct klp_patch *old_patch)
 {
-	return patch->policy->replaces(patch, old_patch);
+	if (klp_transition_patch)
+		return patch->replace;
+
+	return klp_is_replaced(old_patch);
 }
 
 /*
@@ -569,13 +664,14 @@ void klp_policy_request(const struct klp_patch *patch)
  *
  * Pins the patch's policy, checks its parameters, lets the policies
  * decide and refuse, and enforces the state and consistency rules on the
- * result. While another transition runs, only what upstream checks before
- * refusing with -EBUSY is checked (the parameters and the states) and
- * nothing is decided: __klp_enable_patch() then returns -EBUSY. Must be
- * called under klp_mutex. On error nothing is left pinned or linked.
+ * recorded decision. While another transition runs, nothing is decided:
+ * a patch of a policy other than legacy is refused with -EBUSY at once;
+ * a legacy patch gets upstream's state check, and __klp_enable_patch()
+ * then returns -EBUSY. Must be called under klp_mutex. On error nothing
+ * is left pinned or linked.
  *
- * Return: 0, -ENOENT when the patch's policy is not registered, or
- * -EINVAL when the patch is refused.
+ * Return: 0, -ENOENT when the patch's policy is not registered, -EBUSY
+ * while another transition runs, or -EINVAL when the patch is refused.
  */
 int klp_policy_prepare(struct klp_patch *patch)
 {
@@ -598,13 +694,24 @@ int klp_policy_prepare(struct klp_patch *patch)
 	if (ret)
 		goto err;
 
+	/*
+	 * Only one replaced_list may exist at a time, so nothing is decided
+	 * while another transition runs. A legacy patch then gets upstream's
+	 * checks and errno (the state rule's -EINVAL, else -EBUSY from
+	 * __klp_enable_patch()); a patch of another policy gets -EBUSY
+	 * before any policy is asked.
+	 */
+	if (busy && policy != &klp_legacy_policy) {
+		ret = -EBUSY;
+		goto err;
+	}
+
 	if (policy->validate) {
-		ret = policy->validate(patch);
+		ret = klp_policy_ret(policy, "validate", policy->validate(patch));
 		if (ret)
 			goto err;
 	}
 
-	/* Only one replaced_list may exist at a time. */
 	if (!busy) {
 		ret = klp_decide_replaced(patch, &klp_patches);
 		if (ret)
@@ -642,6 +749,16 @@ void klp_policy_unlink(struct klp_patch *patch)
 	klp_release_replaced(patch);
 	if (!list_empty(&patch->replaced_node))
 		list_del_init(&patch->replaced_node);
+}
+
+/**
+ * klp_policy_accepted() - tell the policy that a patch is being enabled
+ * @patch:	livepatch that passed every check, its transition about to start
+ */
+void klp_policy_accepted(const struct klp_patch *patch)
+{
+	if (patch->policy->accepted)
+		patch->policy->accepted(patch);
 }
 
 /**

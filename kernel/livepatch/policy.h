@@ -20,6 +20,7 @@ int klp_policy_prepare(struct klp_patch *patch);
 bool klp_policy_replaces(const struct klp_patch *patch,
 			 const struct klp_patch *old_patch);
 int klp_policy_add_files(struct klp_patch *patch);
+void klp_policy_accepted(const struct klp_patch *patch);
 void klp_policy_unlink(struct klp_patch *patch);
 void klp_policy_put(struct klp_patch *patch);
 ssize_t klp_policy_name_show(const struct klp_patch *patch, char *buf);

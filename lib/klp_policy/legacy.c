@@ -41,7 +41,6 @@ static int klp_legacy_validate(const struct klp_patch *patch)
 
 struct klp_replace_policy klp_legacy_policy = {
 	.name		= "legacy",
-	.owner		= THIS_MODULE,
 	.replaces	= klp_legacy_replaces,
 	.validate	= klp_legacy_validate,
 };

@@ -112,17 +112,55 @@ static void klp_replace_set_desc(const struct klp_patch *patch, char *buf)
 			 klp_patch_replace_policy(patch)->name);
 }
 
+/*
+ * A patch that supersedes another set folds that set's fix in: a function
+ * of the fix it does not patch would get a nop and run the unfixed code
+ * once the transition completes. Within a set a newer patch may drop a
+ * function (a downgrade does); across sets, nothing but disabling the fix
+ * may revert it, so the operator's also_supersede= is refused the same
+ * way.
+ */
+static int klp_replace_set_check_fold(const struct klp_patch *new_patch,
+				      const struct klp_patch *old_patch,
+				      const char *new_desc, const char *old_desc)
+{
+	unsigned int new_set, old_set;
+	const struct klp_object *obj;
+	const struct klp_func *func;
+
+	if (!klp_replace_set_of(new_patch, &new_set) ||
+	    !klp_replace_set_of(old_patch, &old_set) || new_set == old_set)
+		return 0;
+
+	if (!klp_find_unpatched_func(new_patch, old_patch, &obj, &func))
+		return 0;
+
+	pr_err("patch '%s' (%s) supersedes patch '%s' (%s) but does not patch its function %s:%s,%lu: that function would revert to the unfixed code\n",
+	       new_patch->mod->name, new_desc, old_patch->mod->name, old_desc,
+	       obj->name ? obj->name : "vmlinux", func->old_name,
+	       func->old_sympos ?: 1);
+	return -EINVAL;
+}
+
 static int klp_replace_set_check(const struct klp_patch *new_patch,
 				 const struct klp_patch *old_patch)
 {
 	char new_desc[KLP_SCOPE_DESC_MAX], old_desc[KLP_SCOPE_DESC_MAX];
+	bool replaced = klp_replace_set_replaces(new_patch, old_patch);
+	int ret;
 
 	klp_replace_set_desc(new_patch, new_desc);
 	klp_replace_set_desc(old_patch, old_desc);
 
-	return klp_scope_check(new_patch, old_patch,
-			       klp_replace_set_replaces(new_patch, old_patch),
-			       false, new_desc, old_desc,
+	if (replaced) {
+		ret = klp_replace_set_check_fold(new_patch, old_patch,
+						 new_desc, old_desc);
+		if (ret)
+			return ret;
+	}
+
+	return klp_scope_check(new_patch, old_patch, replaced, false,
+			       new_desc, old_desc,
 			       "patches in different replace sets must not share it");
 }
 
@@ -172,14 +210,13 @@ static int klp_replace_set_validate_supersedes(const struct klp_patch *patch)
 
 /*
  * The sets an operator added when loading the patch: checked like the
- * supersede list, and logged, since the patch was not built for them.
+ * supersede list; logged once the patch is accepted, since the patch was
+ * not built for them.
  */
 static int klp_replace_set_validate_also(const struct klp_patch *patch)
 {
-	char sets[KLP_REPLACE_SET_SUPERSEDES_MAX * 11 + 1];
 	const char *name = patch->mod->name;
 	unsigned int i, set, nr = klp_replace_set_nr_also(patch);
-	int len = 0;
 
 	if (!nr)
 		return 0;
@@ -209,13 +246,26 @@ static int klp_replace_set_validate_also(const struct klp_patch *patch)
 			       name, patch->replace_set, set);
 			return -EINVAL;
 		}
-		len += scnprintf(sets + len, sizeof(sets) - len, "%s%u",
-				 i ? "," : "", set);
 	}
 
-	pr_warn("patch '%s' (replace_set=%u): operator override: also supersedes set %s\n",
-		name, patch->replace_set, sets);
 	return 0;
+}
+
+static void klp_replace_set_accepted(const struct klp_patch *patch)
+{
+	char sets[KLP_REPLACE_SET_SUPERSEDES_MAX * 11 + 1];
+	unsigned int i, nr = klp_replace_set_nr_also(patch);
+	int len = 0;
+
+	if (!nr)
+		return;
+
+	for (i = 0; i < nr; i++)
+		len += scnprintf(sets + len, sizeof(sets) - len, "%s%u",
+				 i ? "," : "", patch->replace_also_supersede[i]);
+
+	pr_warn("patch '%s' (replace_set=%u): operator override: also supersedes set %s\n",
+		patch->mod->name, patch->replace_set, sets);
 }
 
 static int klp_replace_set_validate(const struct klp_patch *patch)
@@ -295,10 +345,10 @@ static const struct attribute_group klp_replace_set_group = {
 
 static struct klp_replace_policy klp_replace_set_policy = {
 	.name		= "replace_set",
-	.owner		= THIS_MODULE,
 	.replaces	= klp_replace_set_replaces,
 	.validate	= klp_replace_set_validate,
 	.check		= klp_replace_set_check,
+	.accepted	= klp_replace_set_accepted,
 	.patch_attrs	= &klp_replace_set_group,
 };
 

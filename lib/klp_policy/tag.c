@@ -113,7 +113,6 @@ static const struct attribute_group klp_tag_group = {
 
 static struct klp_replace_policy klp_tag_policy = {
 	.name		= "tag",
-	.owner		= THIS_MODULE,
 	.replaces	= klp_tag_replaces,
 	.validate	= klp_tag_validate,
 	.check		= klp_tag_check,

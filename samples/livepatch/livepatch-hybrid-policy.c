@@ -65,7 +65,7 @@ static struct klp_replace_policy hybrid_policy;
 /* Only for a patch of this policy: the core checked its parameters. */
 static const struct klp_hybrid_params *hybrid_params(const struct klp_patch *patch)
 {
-	return klp_replace_params(patch, struct klp_hybrid_params, hdr);
+	return klp_patch_replace_params(patch, struct klp_hybrid_params, hdr);
 }
 
 static bool hybrid_is_ours(const struct klp_patch *patch)
@@ -88,6 +88,23 @@ static bool hybrid_replaces(const struct klp_patch *new_patch,
  * non-replacing ones do. It only names the state a replacing patch
  * lacks (the core would refuse that patch anyway, less precisely).
  */
+/*
+ * Nothing but this policy reads the fields of the built-in ones: a patch
+ * of this policy that sets them made a mistake, refused here.
+ */
+static int hybrid_validate(const struct klp_patch *patch)
+{
+	if (patch->replace_set || patch->replace_tag ||
+	    patch->replace_supersedes || patch->nr_replace_supersedes ||
+	    (patch->nr_replace_also_supersede && *patch->nr_replace_also_supersede)) {
+		pr_err("patch '%s' uses replace policy '%s', which reads only .replace and its replace_params\n",
+		       patch->mod->name, KLP_HYBRID_POLICY);
+		return -EINVAL;
+	}
+
+	return 0;
+}
+
 static int hybrid_check(const struct klp_patch *new_patch,
 			const struct klp_patch *old_patch)
 {
@@ -120,9 +137,9 @@ static const struct attribute_group hybrid_attr_group = {
 
 static struct klp_replace_policy hybrid_policy = {
 	.name		= KLP_HYBRID_POLICY,
-	.owner		= THIS_MODULE,
 	.params_size	= sizeof(struct klp_hybrid_params),
 	.replaces	= hybrid_replaces,
+	.validate	= hybrid_validate,
 	.check		= hybrid_check,
 	.patch_attrs	= &hybrid_attr_group,
 };

@@ -119,7 +119,7 @@ static bool hybrid_replaces(const struct klp_patch *new_patch,
 			    const struct klp_patch *old_patch)
 {
 	return new_patch->replace && old_patch->replace_params &&
-	       klp_replace_params(old_patch, struct tp_hybrid_params, hdr)->replaceable;
+	       klp_patch_replace_params(old_patch, struct tp_hybrid_params, hdr)->replaceable;
 }
 
 static const struct tp_hybrid_params tp_replaceable = {
@@ -183,6 +183,16 @@ static void klp_policy_test_register_find(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, found, policy);
 	if (found)
 		klp_put_replace_policy(found);
+}
+
+/* The core records the registering module, whatever the policy set. */
+static void klp_policy_test_register_sets_owner(struct kunit *test)
+{
+	struct klp_replace_policy *policy = fake_policy(test, "kunit-owner");
+
+	policy->owner = ERR_PTR(-EFAULT);
+	fake_register(test, policy);
+	KUNIT_EXPECT_PTR_EQ(test, policy->owner, THIS_MODULE);
 }
 
 static void klp_policy_test_register_duplicate(struct kunit *test)
@@ -557,6 +567,73 @@ static void klp_policy_test_consistency_sympos(struct kunit *test)
 	klp_release_replaced(n);
 }
 
+/*
+ * lp1 (kept) and lp2 (replaced) both use state 1; lp3 replaces lp2 and
+ * takes the state over: two enabled patches, lp1 and lp3, would own it.
+ */
+static void tp_state(struct kunit *test, struct klp_patch *patch,
+		     unsigned long id, unsigned int version)
+{
+	patch->states = kunit_kcalloc(test, 2, sizeof(*patch->states), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, patch->states);
+	patch->states[0].id = id;
+	patch->states[0].version = version;
+}
+
+static void klp_policy_test_consistency_state_shared(struct kunit *test)
+{
+	struct klp_patch *lp3;
+	LIST_HEAD(patches);
+
+	lp123(test, &patches, &lp3, true, NULL);
+	tp_state(test, list_first_entry(&patches, struct klp_patch, list), 1, 1);
+	tp_state(test, list_last_entry(&patches, struct klp_patch, list), 1, 1);
+	tp_state(test, lp3, 1, 1);
+	KUNIT_EXPECT_EQ(test, klp_check_consistency(lp3, &patches), -EINVAL);
+	klp_release_replaced(lp3);
+}
+
+/* Different ids in the replaced and the kept patch: nothing is shared. */
+static void klp_policy_test_consistency_state_not_shared(struct kunit *test)
+{
+	struct klp_patch *lp3;
+	LIST_HEAD(patches);
+
+	lp123(test, &patches, &lp3, true, NULL);
+	tp_state(test, list_first_entry(&patches, struct klp_patch, list), 2, 1);
+	tp_state(test, list_last_entry(&patches, struct klp_patch, list), 1, 1);
+	tp_state(test, lp3, 1, 1);
+	KUNIT_EXPECT_EQ(test, klp_check_consistency(lp3, &patches), 0);
+	klp_release_replaced(lp3);
+}
+
+/* ---- the plugin contract ---- */
+
+static int positive_check(const struct klp_patch *new_patch,
+			  const struct klp_patch *old_patch)
+{
+	return 1;
+}
+
+/* A positive return is a plugin bug: refused with -EINVAL, not passed up. */
+static void klp_policy_test_decide_positive_check(struct kunit *test)
+{
+	struct klp_replace_policy buggy = {
+		.name = "kunit-positive",
+		.replaces = never_replaces,
+		.check = positive_check,
+	};
+	struct klp_patch *p1, *n;
+	LIST_HEAD(patches);
+
+	p1 = tp_new(test, "p1", &klp_legacy_policy, false);
+	tp_enable(&patches, p1);
+	n = tp_new(test, "n", &buggy, false);
+
+	KUNIT_EXPECT_EQ(test, klp_decide_replaced(n, &patches), -EINVAL);
+	klp_release_replaced(n);
+}
+
 /* ---- klp_policy_prepare(): selection, pinning, validation ---- */
 
 static int tp_prepare(struct klp_patch *patch)
@@ -673,6 +750,73 @@ static void klp_policy_test_prepare_validate(struct kunit *test)
 	tp_unprepare(n);
 }
 
+static int positive_validate(const struct klp_patch *patch)
+{
+	return 2;
+}
+
+static struct klp_replace_policy positive_validate_policy = {
+	.name = "kunit-posval",
+	.replaces = never_replaces,
+	.validate = positive_validate,
+};
+
+static void klp_policy_test_prepare_positive_validate(struct kunit *test)
+{
+	struct klp_patch *n = tp_new(test, "n", NULL, false);
+
+	fake_register(test, &positive_validate_policy);
+	tp_func(test, n, NULL, "funcA", 0);
+	n->replace_policy = "kunit-posval";
+
+	KUNIT_EXPECT_EQ(test, tp_prepare(n), -EINVAL);
+	KUNIT_EXPECT_NULL(test, n->policy);
+}
+
+/*
+ * A policy whose answer changes between calls: yes the first time, no
+ * afterwards. The state rule must use the recorded "yes" and refuse the
+ * patch, which lacks the replaced patch's state.
+ */
+static int fickle_calls;
+
+static bool fickle_replaces(const struct klp_patch *new_patch,
+			    const struct klp_patch *old_patch)
+{
+	return fickle_calls++ == 0;
+}
+
+static struct klp_replace_policy fickle_policy = {
+	.name = "kunit-fickle",
+	.replaces = fickle_replaces,
+};
+
+static void klp_policy_test_prepare_state_rule_uses_decision(struct kunit *test)
+{
+	struct klp_patch *old = tp_new(test, "old", &klp_legacy_policy, false);
+	struct klp_patch *n = tp_new(test, "n", NULL, false);
+	int ret;
+
+	fake_register(test, &fickle_policy);
+	tp_func(test, old, NULL, "funcA", 0);
+	tp_state(test, old, 1, 1);
+	tp_func(test, n, NULL, "funcA", 0);
+	n->replace_policy = "kunit-fickle";
+	fickle_calls = 0;
+
+	/* No livepatch is enabled in a KUnit kernel: old is the only one. */
+	mutex_lock(&klp_mutex);
+	KUNIT_ASSERT_TRUE(test, list_empty(&klp_patches));
+	list_add_tail(&old->list, &klp_patches);
+	ret = klp_policy_prepare(n);
+	list_del_init(&old->list);
+	mutex_unlock(&klp_mutex);
+
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	KUNIT_EXPECT_EQ(test, fickle_calls, 1);
+	KUNIT_EXPECT_TRUE(test, list_empty(&old->replaced_node));
+}
+
 static void klp_policy_test_prepare_validate_refuses(struct kunit *test)
 {
 	struct klp_replace_policy *policy = fake_policy(test, "kunit-invalid");
@@ -759,7 +903,7 @@ static void klp_policy_test_prepare_params(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, n->policy, policy);
 	if (c->params)
 		KUNIT_EXPECT_PTR_EQ(test,
-				    klp_replace_params(n, struct tp_hybrid_params, hdr),
+				    klp_patch_replace_params(n, struct tp_hybrid_params, hdr),
 				    &tp_params_ok);
 	tp_unprepare(n);
 }
@@ -866,22 +1010,11 @@ static void klp_policy_test_decide_asks_kept_policies(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, list_empty(&guarded->replaced_node));
 }
 
-/*
- * During another transition nothing is decided (only one replaced_list
- * may exist): the policies' check()s wait, and upstream's later -EBUSY
- * refuses the patch after the checks upstream runs first.
- */
-static void klp_policy_test_prepare_during_transition(struct kunit *test)
+/* Prepare @n as if @running's transition were in progress. */
+static int tp_prepare_busy(struct klp_patch *n, struct klp_patch *running)
 {
-	struct klp_patch *running = tp_new(test, "running", &klp_legacy_policy, false);
-	struct klp_patch *n = tp_new(test, "n", NULL, false);
 	struct klp_patch *saved;
 	int ret;
-
-	fake_register(test, &guard_policy);
-	tp_func(test, n, NULL, "funcA", 0);
-	n->replace_policy = "kunit-guard";
-	tp_calls[0] = '\0';
 
 	mutex_lock(&klp_mutex);
 	saved = klp_transition_patch;
@@ -890,14 +1023,52 @@ static void klp_policy_test_prepare_during_transition(struct kunit *test)
 	klp_transition_patch = saved;
 	mutex_unlock(&klp_mutex);
 
-	KUNIT_EXPECT_EQ(test, ret, 0);
+	return ret;
+}
+
+/*
+ * During another transition nothing is decided (only one replaced_list
+ * may exist): a patch of a policy other than legacy is refused with
+ * -EBUSY before its policy is asked anything, and nothing stays pinned.
+ */
+static void klp_policy_test_prepare_during_transition(struct kunit *test)
+{
+	struct klp_patch *running = tp_new(test, "running", &klp_legacy_policy, false);
+	struct klp_patch *n = tp_new(test, "n", NULL, false);
+
+	fake_register(test, &guard_policy);
+	tp_func(test, n, NULL, "funcA", 0);
+	n->replace_policy = "kunit-guard";
+	tp_calls[0] = '\0';
+
+	KUNIT_EXPECT_EQ(test, tp_prepare_busy(n, running), -EBUSY);
 	KUNIT_EXPECT_STREQ(test, tp_calls, "");
+	KUNIT_EXPECT_TRUE(test, list_empty(&n->replaced_list));
+	KUNIT_EXPECT_NULL(test, n->policy);
+}
+
+/*
+ * A legacy patch during another transition gets upstream's checks: it
+ * is prepared (__klp_enable_patch() then returns -EBUSY), with nothing
+ * decided.
+ */
+static void klp_policy_test_prepare_legacy_during_transition(struct kunit *test)
+{
+	struct klp_patch *running = tp_new(test, "running", &klp_legacy_policy, false);
+	struct klp_patch *n = tp_new(test, "n", NULL, true);
+
+	tp_func(test, n, NULL, "funcA", 0);
+	n->replace_policy = "legacy";
+
+	KUNIT_EXPECT_EQ(test, tp_prepare_busy(n, running), 0);
+	KUNIT_EXPECT_PTR_EQ(test, n->policy, &klp_legacy_policy);
 	KUNIT_EXPECT_TRUE(test, list_empty(&n->replaced_list));
 	tp_unprepare(n);
 }
 
 static struct kunit_case klp_replace_policy_test_cases[] = {
 	KUNIT_CASE(klp_policy_test_register_find),
+	KUNIT_CASE(klp_policy_test_register_sets_owner),
 	KUNIT_CASE(klp_policy_test_register_duplicate),
 	KUNIT_CASE(klp_policy_test_register_missing_replaces),
 	KUNIT_CASE(klp_policy_test_register_no_name),
@@ -920,15 +1091,21 @@ static struct kunit_case klp_replace_policy_test_cases[] = {
 	KUNIT_CASE(klp_policy_test_consistency_nothing_replaced),
 	KUNIT_CASE(klp_policy_test_consistency_everything_replaced),
 	KUNIT_CASE(klp_policy_test_consistency_sympos),
+	KUNIT_CASE(klp_policy_test_consistency_state_shared),
+	KUNIT_CASE(klp_policy_test_consistency_state_not_shared),
+	KUNIT_CASE(klp_policy_test_decide_positive_check),
 	KUNIT_CASE(klp_policy_test_prepare_default),
 	KUNIT_CASE(klp_policy_test_prepare_by_name),
 	KUNIT_CASE(klp_policy_test_prepare_unregistered),
 	KUNIT_CASE_PARAM(klp_policy_test_prepare_bad_name, bad_policy_name_gen_params),
 	KUNIT_CASE(klp_policy_test_prepare_validate),
 	KUNIT_CASE(klp_policy_test_prepare_validate_refuses),
+	KUNIT_CASE(klp_policy_test_prepare_positive_validate),
+	KUNIT_CASE(klp_policy_test_prepare_state_rule_uses_decision),
 	KUNIT_CASE_PARAM(klp_policy_test_prepare_params, params_gen_params),
 	KUNIT_CASE_PARAM(klp_policy_test_decide_asks_kept_policies, both_ways_gen_params),
 	KUNIT_CASE(klp_policy_test_prepare_during_transition),
+	KUNIT_CASE(klp_policy_test_prepare_legacy_during_transition),
 	{}
 };
 
