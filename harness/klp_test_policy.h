@@ -23,8 +23,9 @@
 #include <linux/string.h>
 
 /*
- * The layout of struct klp_hybrid_params (samples/livepatch), defined
- * here so that the modules build without the samples' sources.
+ * The first layout of struct klp_hybrid_params (samples/livepatch),
+ * which ended with .replaceable and which the policy still reads,
+ * defined here so that the modules build without the samples' sources.
  */
 struct klp_test_hybrid_params {
 	struct klp_replace_params hdr;

@@ -18,9 +18,11 @@ setup_config
 # of the kernel log that ends with msg, without timestamps
 function livepatch_msgs_since() {
 	dmesg | sed 's/^\[[ 0-9.]*\] //' |
-		awk -v msg="$1" 'index($0, msg) && substr($0, length($0) - length(msg) + 1) == msg { out = ""; next }
-				 /^livepatch: / { out = out $0 "\n" }
-				 END { printf "%s", out }'
+		awk -v msg="$1" '
+			index($0, msg) &&
+			substr($0, length($0) - length(msg) + 1) == msg { out = ""; next }
+			/^livepatch: / { out = out $0 "\n" }
+			END { printf "%s", out }'
 }
 
 # lost_race(reason) - the transition work ran between two of the writes:
@@ -56,9 +58,10 @@ start_sleeper $MOD_LP6
 load_lp_nowait $MOD_LP2 policy=legacy replace=1 funca=0 funcb=1
 sleep 1
 check_sysfs_value $MOD_LP2 transition 1
-writes="% echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force; echo 0 > $KLP_SYSFS_DIR/$MOD_LP2/enabled; echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/enabled"
+LP2_DIR=$KLP_SYSFS_DIR/$MOD_LP2
+writes="% echo 1 > $LP2_DIR/force; echo 0 > $LP2_DIR/enabled; echo 1 > $LP2_DIR/enabled"
 log "$writes"
-echo 1 > "$KLP_SYSFS_DIR/$MOD_LP2/force"; echo 0 > "$KLP_SYSFS_DIR/$MOD_LP2/enabled"; echo 1 > "$KLP_SYSFS_DIR/$MOD_LP2/enabled"
+echo 1 > "$LP2_DIR/force"; echo 0 > "$LP2_DIR/enabled"; echo 1 > "$LP2_DIR/enabled"
 
 reversed_twice="livepatch: forcing remaining tasks to the patched state
 livepatch: '$MOD_LP2': reversing transition from patching to unpatching

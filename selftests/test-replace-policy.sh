@@ -102,13 +102,15 @@ lsmod | grep -q "^$MOD_POLICY " || die "lsmod does not list $MOD_POLICY"
 { grep -qw hybrid "$AVAILABLE" && grep -qw legacy "$AVAILABLE"; } ||
 	die "available replace policies: '$(cat "$AVAILABLE")'"
 check_sysfs_value $MOD_LP1 replace_policy hybrid
-check_sysfs_value $MOD_LP1 hybrid_replaceable 1
+check_sysfs_value $MOD_LP1 hybrid/replaceable 1
+# Built with the policy's first parameter layout: no label.
+check_sysfs_value $MOD_LP1 hybrid/label ""
 check_sysfs_value $MOD_LP1 replace 0
 check_sysfs_absent $MOD_LP1 replace_params
 check_sysfs_absent $MOD_LP1 replace_set
 check_sysfs_absent $MOD_LP1 replace_tag
 check_sysfs_rights $MOD_LP1 replace_policy "-r--r--r--"
-check_sysfs_rights $MOD_LP1 hybrid_replaceable "-r--r--r--"
+check_sysfs_rights $MOD_LP1 hybrid/replaceable "-r--r--r--"
 check_file /proc/cmdline "$MOD_LP1: cmdline_proc_show"
 check_refcnt $MOD_POLICY 1
 ret=$(rmmod $MOD_POLICY 2>&1) && die "$MOD_POLICY was removed while in use"
@@ -137,13 +139,14 @@ start_test "sample livepatch selecting a plugin policy"
 modinfo "$MOD_SAMPLE" &> /dev/null ||
 	die "$MOD_SAMPLE.ko is not installed (samples/livepatch/livepatch-hybrid-patch.c)"
 policy_loaded && die "$MOD_POLICY is loaded before any livepatch asked for it"
-log "% modprobe $MOD_SAMPLE replaceable=1"
-modprobe "$MOD_SAMPLE" replaceable=1 || die "cannot load $MOD_SAMPLE"
+log "% modprobe $MOD_SAMPLE replaceable=1 label=fleet-a"
+modprobe "$MOD_SAMPLE" replaceable=1 label=fleet-a || die "cannot load $MOD_SAMPLE"
 loop_until "grep -q '^0$' $KLP_SYSFS_DIR/$MOD_SAMPLE/transition" ||
 	die "failed to complete transition"
 policy_loaded || die "$MOD_POLICY was not loaded on demand"
 check_sysfs_value $MOD_SAMPLE replace_policy hybrid
-check_sysfs_value $MOD_SAMPLE hybrid_replaceable 1
+check_sysfs_value $MOD_SAMPLE hybrid/replaceable 1
+check_sysfs_value $MOD_SAMPLE hybrid/label fleet-a
 check_sysfs_value $MOD_SAMPLE replace 0
 check_sysfs_absent $MOD_SAMPLE replace_params
 check_file /proc/cmdline "this has been live patched (hybrid policy)"
@@ -166,11 +169,15 @@ livepatch: '$MOD_SAMPLE': unpatching complete"
 # - an empty name and a name of 16 characters: -EINVAL
 # - a name no module provides: -ENOENT, after modprobe found nothing
 # - the hybrid policy without its parameters, with parameters whose
-#   header names another policy, or whose header gives another size
-#   than struct klp_hybrid_params' (24 bytes on 64-bit): -EINVAL
+#   header names another policy, or whose header gives a size the policy
+#   does not read: smaller than its first layout, which ended with
+#   .replaceable (17 bytes on 64-bit), or larger than its current one
+#   (32): -EINVAL
 # - parameters for legacy, which takes none: -EINVAL
 
 start_test "replace policy names and parameters refused"
+
+SIZE_PREFIX="livepatch: patch '$MOD_LP1': replace_params of policy 'hybrid' have size"
 
 load_failing_mod $MOD_LP1 policy=
 load_failing_mod $MOD_LP1 policy=$LONG_NAME
@@ -180,6 +187,7 @@ load_policy
 load_failing_mod $MOD_LP1 policy=hybrid params=none
 load_failing_mod $MOD_LP1 policy=hybrid params=tag
 load_failing_mod $MOD_LP1 policy=hybrid params_size=8
+load_failing_mod $MOD_LP1 policy=hybrid params_size=64
 load_failing_mod $MOD_LP1 policy=legacy params=legacy
 [[ ! -e /sys/module/$MOD_LP1 ]] || die "$MOD_LP1 stayed loaded"
 check_patches ""
@@ -203,7 +211,10 @@ $(refused_msg $MOD_LP1 "Invalid parameters")
 livepatch: patch '$MOD_LP1': replace_params are for policy 'tag', not 'hybrid'
 $(refused_msg $MOD_LP1 "Invalid parameters")
 % insmod test_modules/$MOD_LP1.ko policy=hybrid params_size=8
-livepatch: patch '$MOD_LP1': replace_params of policy 'hybrid' have size 8, not 24
+$SIZE_PREFIX 8, smaller than the oldest layout it reads, 17
+$(refused_msg $MOD_LP1 "Invalid parameters")
+% insmod test_modules/$MOD_LP1.ko policy=hybrid params_size=64
+$SIZE_PREFIX 64, larger than its 32: built for a newer version of the policy
 $(refused_msg $MOD_LP1 "Invalid parameters")
 % insmod test_modules/$MOD_LP1.ko policy=legacy params=legacy
 livepatch: patch '$MOD_LP1': replace policy 'legacy' takes no replace_params
@@ -226,8 +237,8 @@ REFUSAL+=" that function would switch to '$MOD_LP1' without a transition"
 load_policy
 load_lp $MOD_LP1 policy=hybrid
 load_lp $MOD_LP2 policy=hybrid replaceable=1 funcb=1
-check_sysfs_value $MOD_LP1 hybrid_replaceable 0
-check_sysfs_value $MOD_LP2 hybrid_replaceable 1
+check_sysfs_value $MOD_LP1 hybrid/replaceable 0
+check_sysfs_value $MOD_LP2 hybrid/replaceable 1
 check_file /proc/cmdline "$MOD_LP2: cmdline_proc_show"
 load_failing_mod $MOD_LP3 policy=hybrid replace=1 funca=0 funcb=1
 check_patches "$MOD_LP1 $MOD_LP2"
@@ -269,8 +280,9 @@ load_lp $MOD_LP3 policy=legacy replace=1 funca=0 funcb=1
 check_patches "$MOD_LP3"
 check_sysfs_value $MOD_LP3 replace_policy legacy
 check_sysfs_value $MOD_LP3 replace 1
+check_sysfs_value $MOD_LP3 replaced "$MOD_LP1 $MOD_LP2"
 check_sysfs_absent $MOD_LP3 replace_params
-check_sysfs_absent $MOD_LP3 hybrid_replaceable
+check_sysfs_absent $MOD_LP3 hybrid
 check_file /proc/cmdline "$ORIG_CMDLINE"
 check_file /proc/version "$MOD_LP3: version_proc_show"
 check_refcnt $MOD_POLICY 0
@@ -307,9 +319,10 @@ REFUSAL="livepatch: patch '$MOD_LP3' replaces '$MOD_LP2' but keeps '$MOD_LP1',"
 REFUSAL+=" which also uses state id 1: two enabled patches would own it"
 
 load_policy
-load_lp $MOD_LP1 policy=hybrid state_id=1 state_version=1
-load_lp $MOD_LP2 policy=hybrid replaceable=1 funca=0 funcb=1 state_id=1 state_version=1
-load_failing_mod $MOD_LP3 policy=hybrid replace=1 funca=0 funcb=1 state_id=1 state_version=1
+STATE1="state_id=1 state_version=1"
+load_lp $MOD_LP1 policy=hybrid $STATE1
+load_lp $MOD_LP2 policy=hybrid replaceable=1 funca=0 funcb=1 $STATE1
+load_failing_mod $MOD_LP3 policy=hybrid replace=1 funca=0 funcb=1 $STATE1
 check_patches "$MOD_LP1 $MOD_LP2"
 check_sysfs_value $MOD_LP1 enabled 1
 check_sysfs_value $MOD_LP2 enabled 1
@@ -323,11 +336,11 @@ unload_lp $MOD_LP2
 unload_lp $MOD_LP1
 unload_mod $MOD_POLICY
 
-check_result "% insmod test_modules/$MOD_LP1.ko policy=hybrid state_id=1 state_version=1
+check_result "% insmod test_modules/$MOD_LP1.ko policy=hybrid $STATE1
 $(enable_msgs $MOD_LP1)
-% insmod test_modules/$MOD_LP2.ko policy=hybrid replaceable=1 funca=0 funcb=1 state_id=1 state_version=1
+% insmod test_modules/$MOD_LP2.ko policy=hybrid replaceable=1 funca=0 funcb=1 $STATE1
 $(enable_msgs $MOD_LP2)
-% insmod test_modules/$MOD_LP3.ko policy=hybrid replace=1 funca=0 funcb=1 state_id=1 state_version=1
+% insmod test_modules/$MOD_LP3.ko policy=hybrid replace=1 funca=0 funcb=1 $STATE1
 $REFUSAL
 $(refused_msg $MOD_LP3 "Invalid parameters")
 $(disable_msgs $MOD_LP2)

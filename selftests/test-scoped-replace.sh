@@ -131,6 +131,7 @@ check_file /proc/version "$MOD_LP2: version_proc_show"
 check_sysfs_value $MOD_LP2 replace_policy "$POLICY"
 check_sysfs_value $MOD_LP2 $PARAM $OFFBAND
 check_sysfs_value $MOD_LP2 replace 0
+check_sysfs_value $MOD_LP2 replaced ""
 check_sysfs_rights $MOD_LP2 $PARAM "-r--r--r--"
 check_sysfs_absent $MOD_LP2 replace_params
 check_sysfs_absent $MOD_LP2 $OTHER_PARAM
@@ -141,6 +142,8 @@ check_sysfs_value $MOD_LP2 enabled 1
 check_file /proc/cmdline "$MOD_LP3: cmdline_proc_show"
 check_file /proc/version "$MOD_LP2: version_proc_show"
 check_sysfs_value $MOD_LP3 $PARAM $CUMULATIVE
+check_sysfs_value $MOD_LP3 replace 0
+check_sysfs_value $MOD_LP3 replaced "$MOD_LP1"
 check_sysfs_absent $MOD_LP3 replace_params
 unload_lp $MOD_LP1
 disable_lp $MOD_LP3
@@ -250,7 +253,7 @@ load_lp $MOD_LP2 funca=0 funcb=1
 check_sysfs_value $MOD_LP2 replace_policy "$DEFAULT_POLICY"
 case "$DEFAULT_POLICY" in
 legacy)		check_sysfs_absent $MOD_LP2 $PARAM ;;
-replace_set)	check_sysfs_value $MOD_LP2 replace_set private ;;
+replace_set)	check_sysfs_absent $MOD_LP2 replace_set ;;
 tag)		check_sysfs_value $MOD_LP2 replace_tag 0 ;;
 esac
 check_file /proc/cmdline "$MOD_LP1: cmdline_proc_show"

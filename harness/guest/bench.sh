@@ -308,7 +308,8 @@ fi
 
 # 5. Folding an off-band fix into the cumulative line: v2 (cumulative)
 # and an off-band fix whose klp_bench_fold_fn() returns 1 are enabled;
-# v3 carries the fix (returns 2). klp_bench_target's watcher calls the
+# v3 carries the fix (returns 2) and the fix's other functions.
+# klp_bench_target's watcher calls the
 # function in a loop and counts the calls that ran its original code
 # (returns 0): the exposure window. Another off-band fix (set 8) shows
 # which methods keep the fixes they do not fold in. Methods:
@@ -361,7 +362,9 @@ foldin() {	# foldin <method>
 		echo 0 > "$KLP/klp_bench_p02/enabled"
 		while [ -d "$KLP/klp_bench_p02" ]; do nap; done
 	fi
-	load klp_bench_p01 $v3 first=0 count=$C foldval=2
+	# v3 folds the fix in: it patches the fix's functions too (a
+	# superseding patch that left one out would be refused).
+	load klp_bench_p01 $v3 first=0 count=$((C + F)) foldval=2
 	while [ -d "$KLP/klp_bench_p00" ] || [ -d "$KLP/klp_bench_p02" ]; do nap; done
 	# A replaced patch leaves sysfs once its own free work has run.
 	if [ "$method" = legacy_replace ]; then

@@ -9,7 +9,8 @@
 #   p1 replace=1 (cmdline_proc_show), p2 replace=0 (version_proc_show),
 #   p3 replace=1 (cmdline_proc_show)
 #   legacy:      p3 replaces p1 and p2
-#   replace_set: p1, p3 are set 0 and p2 a private set: p3 replaces p1
+#   replace_set: p1, p3 are set 0 and p2 a private set (no replace_set
+#                file): p3 replaces p1
 #   tag:         p1, p3 are tag 1 and p2 tag 0: p3 replaces p1 and p2
 # Each assertion prints "KLP-CHECK pass|fail <what>" for the host.
 . /harness/lib.sh
@@ -58,11 +59,12 @@ check "boot log's fallback warning (only for a name that is no policy)" "$warnin
 load $P1 replace=1
 load $P2 replace=0 funca=0 funcb=1
 case $expect in
-legacy)      params1="replace=1" params2="replace=0" kept="$P3" ;;
-replace_set) params1="replace_set=0 replace=1" params2="replace_set=private replace=0"
-	     kept="$P2 $P3" ;;
-tag)         params1="replace_tag=1 replace=1" params2="replace_tag=0 replace=0" kept="$P3" ;;
-*)           params1="?" params2="?" kept="?" ;;
+legacy)      params1="replace=1" params2="replace=0" kept="$P3" replaced="$P1 $P2" ;;
+replace_set) params1="replace_set=0 replace=1" params2="replace=0"
+	     kept="$P2 $P3" replaced="$P1" ;;
+tag)         params1="replace_tag=1 replace=1" params2="replace_tag=0 replace=0" kept="$P3"
+	     replaced="$P1 $P2" ;;
+*)           params1="?" params2="?" kept="?" replaced="?" ;;
 esac
 check "$P1 (.replace=1, no policy) runs under the default" "$expect" \
 	"$(cat "$KLP/$P1/replace_policy")"
@@ -78,6 +80,7 @@ for ((i = 0; i < 300; i++)); do
 	sleep 0.1
 done
 check "$P3 (.replace=1) leaves exactly '$kept' enabled" "$kept" "$(enabled_patches)"
+check "$P3's replaced file names what it replaced" "$replaced" "$(cat "$KLP/$P3/replaced")"
 check "cmdline_proc_show runs $P3's code" "$P3: cmdline_proc_show" \
 	"$(cat /proc/cmdline)"
 

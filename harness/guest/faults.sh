@@ -407,11 +407,12 @@ EXP_PATCHES="b f" EXP_IMPL="c=f v=orig u=f l=b"
 scenario replace_set no
 
 # replace_set superseding: f (set 1, supersedes 2) replaces a (set 1)
-# and b (set 2), keeps c (set 3).
+# and b (set 2), keeps c (set 3); it folds b in, so it patches b's
+# functions too (2 and 8).
 SETUP=("a policy=replace_set replace_set=1 funcs=1" "b policy=replace_set replace_set=2 funcs=10"
        "c policy=replace_set replace_set=3 funcs=36")
-FPARAMS="policy=replace_set replace_set=1 supersedes=2 funcs=17"
-EXP_PATCHES="c f" EXP_IMPL="c=f v=orig u=f l=c"
+FPARAMS="policy=replace_set replace_set=1 supersedes=2 funcs=27"
+EXP_PATCHES="c f" EXP_IMPL="c=f v=f u=f l=c"
 scenario replace_set-supersede no
 
 # tag: f (tag 1) replaces a (tag 1) and c (tag 0), keeps b (tag 2).

@@ -10,7 +10,7 @@ show_patches() {
 		[ -d "$p" ] || continue
 		any=1
 		line="  $(basename "$p"):"
-		for attr in enabled transition replace replace_policy replace_set replace_supersedes replace_tag hybrid_replaceable; do
+		for attr in enabled transition replace replace_policy replaced replace_set replace_supersedes replace_tag hybrid/replaceable; do
 			[ -r "$p/$attr" ] && line="$line $attr=\"$(cat "$p/$attr")\""
 		done
 		echo "$line"

@@ -30,6 +30,15 @@
  *		that every patch of this policy must pass in
  *		&klp_patch.replace_params; 0 when the policy takes none (the
  *		core then refuses patches that pass some)
+ * @params_min_size: (optional) the smallest size of that structure the
+ *		policy still accepts, for patch modules built against an
+ *		older, shorter layout: fields are only ever appended, zero
+ *		meaning what the older layout did, and the policy reads a
+ *		field past @params_min_size only when
+ *		klp_replace_params_has() says the patch's structure has it.
+ *		0 (the default): only @params_size is accepted. A structure
+ *		larger than @params_size, built for a newer policy, is
+ *		always refused
  * @replaces:	(required) does @new_patch replace the enabled @old_patch?
  *		Asked of @new_patch's policy for every enabled patch,
  *		whatever that patch's policy.
@@ -49,10 +58,14 @@
  *		the policy wants known about an enabled patch (an operator's
  *		override, say), since a notice from @validate or @check also
  *		appears for patches refused later. Cannot refuse @patch.
- * @patch_attrs: (optional) sysfs files the policy adds to the directory of
- *		each of its patches, /sys/kernel/livepatch/<patch>/, one
- *		value per file; their show() finds the patch with
- *		klp_patch_from_kobj(). Name them after the policy.
+ * @patch_attrs: (optional) sysfs files the policy adds for each of its
+ *		patches, one value per file, in a directory of their own:
+ *		the group's name must be the policy's @name, so the files
+ *		are /sys/kernel/livepatch/<patch>/<name>/<file> and no file
+ *		the core adds to a patch's directory later can collide with
+ *		them (only the in-tree replace_set and tag policies keep
+ *		theirs in the patch's directory, as their ABI documents).
+ *		Their show() finds the patch with klp_patch_from_kobj().
  * @list:	entry in the list of registered policies
  *
  * When a livepatch N is enabled, the core, holding klp_mutex:
@@ -103,6 +116,7 @@ struct klp_replace_policy {
 	const char *name;
 	struct module *owner;
 	size_t params_size;
+	size_t params_min_size;
 	bool (*replaces)(const struct klp_patch *new_patch,
 			 const struct klp_patch *old_patch);
 	int (*validate)(const struct klp_patch *patch);
@@ -164,6 +178,21 @@ klp_patch_replace_policy(const struct klp_patch *patch);
  */
 #define klp_patch_replace_params(patch, type, member)			\
 	container_of_const((patch)->replace_params, type, member)
+
+/**
+ * klp_replace_params_has() - do a patch's parameters have this field?
+ * @patch:	livepatch whose policy is the caller's
+ * @type:	the policy's parameter structure
+ * @field:	a field of @type appended after &klp_replace_policy.params_min_size
+ *
+ * For a policy that grew its parameter structure: a patch module built
+ * against an older layout passes a shorter structure, which the core
+ * accepted because it is at least @params_min_size.
+ *
+ * Return: true when @patch's structure is long enough to hold @field.
+ */
+#define klp_replace_params_has(patch, type, field)			\
+	((patch)->replace_params->size >= offsetofend(type, field))
 
 /**
  * klp_patch_from_kobj() - the livepatch of a /sys/kernel/livepatch/ directory

@@ -21,6 +21,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include "core.h"
@@ -67,6 +68,12 @@ static struct klp_replace_policy *klp_policy_find(const char *name)
 	return NULL;
 }
 
+/* The in-tree policies whose files are in the patch's own directory. */
+static bool klp_policy_has_flat_attrs(const struct klp_replace_policy *policy)
+{
+	return !strcmp(policy->name, "replace_set") || !strcmp(policy->name, "tag");
+}
+
 static int klp_validate_replace_policy(const struct klp_replace_policy *policy)
 {
 	if (!klp_policy_name_valid(policy->name)) {
@@ -81,10 +88,32 @@ static int klp_validate_replace_policy(const struct klp_replace_policy *policy)
 		return -EINVAL;
 	}
 
+	/*
+	 * A policy's files go in a directory named after it: a file the
+	 * core adds to patch directories later (6.13's stack_order, say)
+	 * must not collide with a plugin's. The in-tree scoped policies
+	 * predate the rule; their files are documented ABI.
+	 */
+	if (policy->patch_attrs && !klp_policy_has_flat_attrs(policy) &&
+	    (!policy->patch_attrs->name ||
+	     strcmp(policy->patch_attrs->name, policy->name))) {
+		pr_err("replace policy '%s': patch_attrs must be named '%s', a directory of each patch's\n",
+		       policy->name, policy->name);
+		return -EINVAL;
+	}
+
 	if (policy->params_size &&
 	    policy->params_size < sizeof(struct klp_replace_params)) {
 		pr_err("replace policy '%s': params_size %zu is smaller than struct klp_replace_params\n",
 		       policy->name, policy->params_size);
+		return -EINVAL;
+	}
+
+	if (policy->params_min_size &&
+	    (policy->params_min_size > policy->params_size ||
+	     policy->params_min_size < sizeof(struct klp_replace_params))) {
+		pr_err("replace policy '%s': params_min_size %zu is not between struct klp_replace_params and params_size %zu\n",
+		       policy->name, policy->params_min_size, policy->params_size);
 		return -EINVAL;
 	}
 
@@ -197,7 +226,8 @@ EXPORT_SYMBOL_GPL(klp_patch_replace_policy);
 static int klp_policy_ret(const struct klp_replace_policy *policy,
 			  const char *op, int ret)
 {
-	if (WARN_ONCE(ret > 0, "livepatch: replace policy '%s': %s() returned %d, not 0 or -errno\n",
+	if (WARN_ONCE(ret > 0,
+		      "livepatch: replace policy '%s': %s() returned %d, not 0 or -errno\n",
 		      policy->name, op, ret))
 		return -EINVAL;
 
@@ -563,6 +593,33 @@ bool klp_policy_replaces(const struct klp_patch *patch,
 }
 
 /*
+ * The names of the patches @patch replaces, for its replaced file: they
+ * are freed when its transition completes, @patch lives on.
+ */
+static int klp_record_replaced(struct klp_patch *patch)
+{
+	struct klp_patch *old_patch;
+	size_t len = 1;
+	char *names;
+
+	klp_for_each_replaced_patch(patch, old_patch)
+		len += strlen(old_patch->mod->name) + 1;
+
+	names = kzalloc(len, GFP_KERNEL);
+	if (!names)
+		return -ENOMEM;
+
+	klp_for_each_replaced_patch(patch, old_patch) {
+		if (*names)
+			strcat(names, " ");
+		strcat(names, old_patch->mod->name);
+	}
+	patch->replaced_names = names;
+
+	return 0;
+}
+
+/*
  * Pin the policy @patch names, or the default. The name comes from the
  * patch module: checked before anything compares it.
  */
@@ -602,6 +659,7 @@ static int klp_policy_check_params(const struct klp_patch *patch)
 	const struct klp_replace_params *params = patch->replace_params;
 	const struct klp_replace_policy *policy = patch->policy;
 	const char *name = patch->mod->name;
+	size_t min_size;
 
 	if (!params) {
 		if (!policy->params_size)
@@ -625,9 +683,19 @@ static int klp_policy_check_params(const struct klp_patch *patch)
 		return -EINVAL;
 	}
 
-	if (params->size != policy->params_size) {
-		pr_err("patch '%s': replace_params of policy '%s' have size %zu, not %zu\n",
+	min_size = policy->params_min_size ?: policy->params_size;
+	if (params->size > policy->params_size) {
+		pr_err("patch '%s': replace_params of policy '%s' have size %zu, larger than its %zu: built for a newer version of the policy\n",
 		       name, policy->name, params->size, policy->params_size);
+		return -EINVAL;
+	}
+	if (params->size < min_size) {
+		if (min_size == policy->params_size)
+			pr_err("patch '%s': replace_params of policy '%s' have size %zu, not %zu\n",
+			       name, policy->name, params->size, policy->params_size);
+		else
+			pr_err("patch '%s': replace_params of policy '%s' have size %zu, smaller than the oldest layout it reads, %zu\n",
+			       name, policy->name, params->size, min_size);
 		return -EINVAL;
 	}
 
@@ -729,6 +797,10 @@ int klp_policy_prepare(struct klp_patch *patch)
 		ret = klp_check_consistency(patch, &klp_patches);
 		if (ret)
 			goto err;
+
+		ret = klp_record_replaced(patch);
+		if (ret)
+			goto err;
 	}
 
 	return 0;
@@ -767,6 +839,9 @@ void klp_policy_accepted(const struct klp_patch *patch)
  */
 void klp_policy_put(struct klp_patch *patch)
 {
+	kfree(patch->replaced_names);
+	patch->replaced_names = NULL;
+
 	if (patch->policy) {
 		klp_put_replace_policy(patch->policy);
 		patch->policy = NULL;
@@ -793,6 +868,12 @@ int klp_policy_add_files(struct klp_patch *patch)
 ssize_t klp_policy_name_show(const struct klp_patch *patch, char *buf)
 {
 	return sysfs_emit(buf, "%s\n", patch->policy->name);
+}
+
+/* /sys/kernel/livepatch/<patch>/replaced: "lp1 lp2", or an empty line */
+ssize_t klp_policy_replaced_show(const struct klp_patch *patch, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", patch->replaced_names ?: "");
 }
 
 /* /sys/module/livepatch/parameters/available_replace_policies */

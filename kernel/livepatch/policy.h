@@ -24,6 +24,7 @@ void klp_policy_accepted(const struct klp_patch *patch);
 void klp_policy_unlink(struct klp_patch *patch);
 void klp_policy_put(struct klp_patch *patch);
 ssize_t klp_policy_name_show(const struct klp_patch *patch, char *buf);
+ssize_t klp_policy_replaced_show(const struct klp_patch *patch, char *buf);
 
 /* What the built-in KUnit suites call: global only when one is configured. */
 #if IS_ENABLED(CONFIG_KLP_REPLACE_POLICY_KUNIT_TEST) || \

@@ -284,16 +284,18 @@ static int klp_replace_set_validate(const struct klp_patch *patch)
 	return klp_replace_set_validate_also(patch);
 }
 
-/* /sys/kernel/livepatch/<patch>/replace_set: the set, or "private" */
+/*
+ * /sys/kernel/livepatch/<patch>/replace_set: the set, a number; absent for
+ * a patch in a private set, which has none.
+ */
 static ssize_t replace_set_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
 {
 	const struct klp_patch *patch = klp_patch_from_kobj(kobj);
-	unsigned int set;
+	unsigned int set = 0;
 
-	if (klp_replace_set_of(patch, &set))
-		return sysfs_emit(buf, "%u\n", set);
-	return sysfs_emit(buf, "private\n");
+	klp_replace_set_of(patch, &set);
+	return sysfs_emit(buf, "%u\n", set);
 }
 
 /* /sys/kernel/livepatch/<patch>/replace_supersedes: "7 9", or empty */
@@ -339,8 +341,20 @@ static struct attribute *klp_replace_set_attrs[] = {
 	NULL
 };
 
+static umode_t klp_replace_set_attr_visible(struct kobject *kobj,
+					    struct attribute *attr, int n)
+{
+	unsigned int set;
+
+	if (attr == &replace_set_kobj_attr.attr &&
+	    !klp_replace_set_of(klp_patch_from_kobj(kobj), &set))
+		return 0;
+	return attr->mode;
+}
+
 static const struct attribute_group klp_replace_set_group = {
 	.attrs = klp_replace_set_attrs,
+	.is_visible = klp_replace_set_attr_visible,
 };
 
 static struct klp_replace_policy klp_replace_set_policy = {

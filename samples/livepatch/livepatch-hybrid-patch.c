@@ -13,16 +13,19 @@
  * Module parameters (read when the module is loaded):
  *   replace=1		replace the enabled hybrid patches marked replaceable
  *   replaceable=1	let a later replacing hybrid patch replace this one
+ *   label=<name>	name of the patch's line of fixes (hybrid/label)
  *
  * Example:
  *
- * $ insmod livepatch-hybrid-patch.ko replaceable=1
+ * $ insmod livepatch-hybrid-patch.ko replaceable=1 label=fleet-a
  * $ cat /proc/cmdline
  * this has been live patched (hybrid policy)
  * $ cat /sys/kernel/livepatch/livepatch_hybrid_patch/replace_policy
  * hybrid
- * $ cat /sys/kernel/livepatch/livepatch_hybrid_patch/hybrid_replaceable
+ * $ cat /sys/kernel/livepatch/livepatch_hybrid_patch/hybrid/replaceable
  * 1
+ * $ cat /sys/kernel/livepatch/livepatch_hybrid_patch/hybrid/label
+ * fleet-a
  *
  * $ echo 0 > /sys/kernel/livepatch/livepatch_hybrid_patch/enabled
  * $ rmmod livepatch_hybrid_patch
@@ -51,6 +54,10 @@ MODULE_PARM_DESC(replace, "replace the enabled replaceable hybrid patches (defau
 static bool replaceable;
 module_param(replaceable, bool, 0400);
 MODULE_PARM_DESC(replaceable, "a later replacing hybrid patch replaces this one (default: false)");
+
+static char *label;
+module_param(label, charp, 0400);
+MODULE_PARM_DESC(label, "name of the patch's line of fixes, in hybrid/label (default: none)");
 
 static int livepatch_cmdline_proc_show(struct seq_file *m, void *v)
 {
@@ -86,6 +93,7 @@ static int livepatch_init(void)
 	/* Before klp_enable_patch(): the policy reads them from then on. */
 	patch.replace = replace;
 	params.replaceable = replaceable;
+	params.label = label;
 
 	return klp_enable_patch(&patch);
 }

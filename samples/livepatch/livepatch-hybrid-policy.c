@@ -28,7 +28,7 @@
  * $ insmod livepatch-hybrid-patch.ko replaceable=1   (loads this module)
  * $ cat /sys/kernel/livepatch/livepatch_hybrid_patch/replace_policy
  * hybrid
- * $ cat /sys/kernel/livepatch/livepatch_hybrid_patch/hybrid_replaceable
+ * $ cat /sys/kernel/livepatch/livepatch_hybrid_patch/hybrid/replaceable
  * 1
  *
  * Every patch of this policy must pass parameters (params_size below);
@@ -56,6 +56,7 @@
 #include <linux/livepatch.h>
 #include <linux/livepatch_policy.h>
 #include <linux/module.h>
+#include <linux/string.h>
 #include <linux/sysfs.h>
 
 #include "livepatch-hybrid-policy.h"
@@ -66,6 +67,14 @@ static struct klp_replace_policy hybrid_policy;
 static const struct klp_hybrid_params *hybrid_params(const struct klp_patch *patch)
 {
 	return klp_patch_replace_params(patch, struct klp_hybrid_params, hdr);
+}
+
+/* The label, or NULL for none: patches built against the first layout have none. */
+static const char *hybrid_label(const struct klp_patch *patch)
+{
+	if (!klp_replace_params_has(patch, struct klp_hybrid_params, label))
+		return NULL;
+	return hybrid_params(patch)->label;
 }
 
 static bool hybrid_is_ours(const struct klp_patch *patch)
@@ -94,11 +103,20 @@ static bool hybrid_replaces(const struct klp_patch *new_patch,
  */
 static int hybrid_validate(const struct klp_patch *patch)
 {
+	const char *label = hybrid_label(patch);
+
 	if (patch->replace_set || patch->replace_tag ||
 	    patch->replace_supersedes || patch->nr_replace_supersedes ||
 	    (patch->nr_replace_also_supersede && *patch->nr_replace_also_supersede)) {
 		pr_err("patch '%s' uses replace policy '%s', which reads only .replace and its replace_params\n",
 		       patch->mod->name, KLP_HYBRID_POLICY);
+		return -EINVAL;
+	}
+
+	/* The label comes from the patch module: bound every read of it. */
+	if (label && strnlen(label, KLP_HYBRID_LABEL_MAX + 1) > KLP_HYBRID_LABEL_MAX) {
+		pr_err("patch '%s': hybrid label longer than %d characters\n",
+		       patch->mod->name, KLP_HYBRID_LABEL_MAX);
 		return -EINVAL;
 	}
 
@@ -114,30 +132,45 @@ static int hybrid_check(const struct klp_patch *new_patch,
 	return 0;
 }
 
-/* /sys/kernel/livepatch/<patch>/hybrid_replaceable */
-static ssize_t hybrid_replaceable_show(struct kobject *kobj,
-				       struct kobj_attribute *attr, char *buf)
+/* /sys/kernel/livepatch/<patch>/hybrid/replaceable */
+static ssize_t replaceable_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
 {
 	const struct klp_patch *patch = klp_patch_from_kobj(kobj);
 
 	return sysfs_emit(buf, "%d\n", hybrid_params(patch)->replaceable);
 }
 
-static struct kobj_attribute hybrid_replaceable_attr =
-	__ATTR_RO(hybrid_replaceable);
+static struct kobj_attribute hybrid_replaceable_attr = __ATTR_RO(replaceable);
+
+/* /sys/kernel/livepatch/<patch>/hybrid/label: the label, or an empty line */
+static ssize_t label_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	const char *label = hybrid_label(klp_patch_from_kobj(kobj));
+
+	return sysfs_emit(buf, "%.*s\n", KLP_HYBRID_LABEL_MAX, label ?: "");
+}
+
+static struct kobj_attribute hybrid_label_attr = __ATTR_RO(label);
 
 static struct attribute *hybrid_attrs[] = {
 	&hybrid_replaceable_attr.attr,
+	&hybrid_label_attr.attr,
 	NULL
 };
 
+/* The policy's files are in a directory named after it. */
 static const struct attribute_group hybrid_attr_group = {
+	.name = KLP_HYBRID_POLICY,
 	.attrs = hybrid_attrs,
 };
 
 static struct klp_replace_policy hybrid_policy = {
 	.name		= KLP_HYBRID_POLICY,
 	.params_size	= sizeof(struct klp_hybrid_params),
+	/* The first layout ended with replaceable: patches built with it load. */
+	.params_min_size = offsetofend(struct klp_hybrid_params, replaceable),
 	.replaces	= hybrid_replaces,
 	.validate	= hybrid_validate,
 	.check		= hybrid_check,

@@ -16,18 +16,30 @@
 /* The name a patch puts in &klp_patch.replace_policy. */
 #define KLP_HYBRID_POLICY	"hybrid"
 
+/* The longest &klp_hybrid_params.label, without its NUL. */
+#define KLP_HYBRID_LABEL_MAX	32
+
 /**
  * struct klp_hybrid_params - a livepatch's parameters for the hybrid policy
  * @hdr:	header checked by the livepatch core: policy name and size
  * @replaceable: a later patch of the hybrid policy with .replace = true
  *		replaces this one; when false, this patch is kept
+ * @label:	(since the second layout) a name for the patch's line of
+ *		fixes, shown in sysfs; NULL for none
  *
  * Every patch that selects the hybrid policy passes one in
  * &klp_patch.replace_params, initialized with KLP_HYBRID_PARAMS().
+ *
+ * The structure only ever grows at its end, and a new field's zero means
+ * what the layout before it did: patch modules built against the first
+ * layout, which ended with @replaceable, still load (the policy's
+ * params_min_size), and the policy reads @label only from patches whose
+ * structure has it.
  */
 struct klp_hybrid_params {
 	struct klp_replace_params hdr;
 	bool replaceable;
+	const char *label;
 };
 
 /**

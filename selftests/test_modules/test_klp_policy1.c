@@ -22,9 +22,10 @@
  */
 
 /*
- * The parameters of the sample "hybrid" policy, with the layout of
- * struct klp_hybrid_params in samples/livepatch/livepatch-hybrid-policy.h
- * (the policy checks their size), defined here so that the test modules
+ * The parameters of the sample "hybrid" policy, with the first layout of
+ * struct klp_hybrid_params in samples/livepatch/livepatch-hybrid-policy.h,
+ * which ended with .replaceable (the policy still reads it: a module
+ * built against an older layout), defined here so that the test modules
  * build without the samples' sources.
  */
 struct test_klp_hybrid_params {

@@ -247,6 +247,39 @@ static void klp_policy_test_register_small_params(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, klp_find_get_replace_policy("kunit-params"));
 }
 
+static struct attribute *tp_no_attrs[] = { NULL };
+
+/* A plugin's files go in a directory named after it, never beside the core's. */
+static void klp_policy_test_register_attrs_named(struct kunit *test)
+{
+	static const struct attribute_group flat = { .attrs = tp_no_attrs };
+	static const struct attribute_group other = { .name = "other", .attrs = tp_no_attrs };
+	static const struct attribute_group named = { .name = "kunit-attrs", .attrs = tp_no_attrs };
+	struct klp_replace_policy *policy = fake_policy(test, "kunit-attrs");
+
+	policy->patch_attrs = &flat;
+	KUNIT_EXPECT_EQ(test, klp_register_replace_policy(policy), -EINVAL);
+	policy->patch_attrs = &other;
+	KUNIT_EXPECT_EQ(test, klp_register_replace_policy(policy), -EINVAL);
+	KUNIT_EXPECT_NULL(test, klp_find_get_replace_policy("kunit-attrs"));
+	policy->patch_attrs = &named;
+	fake_register(test, policy);
+}
+
+static void klp_policy_test_register_params_min_size(struct kunit *test)
+{
+	struct klp_replace_policy *policy = fake_policy(test, "kunit-minsize");
+
+	policy->params_size = sizeof(struct tp_hybrid_params);
+	policy->params_min_size = policy->params_size + 1;
+	KUNIT_EXPECT_EQ(test, klp_register_replace_policy(policy), -EINVAL);
+	policy->params_min_size = sizeof(struct klp_replace_params) - 1;
+	KUNIT_EXPECT_EQ(test, klp_register_replace_policy(policy), -EINVAL);
+	KUNIT_EXPECT_NULL(test, klp_find_get_replace_policy("kunit-minsize"));
+	policy->params_min_size = sizeof(struct klp_replace_params);
+	fake_register(test, policy);
+}
+
 static void klp_policy_test_find_unknown(struct kunit *test)
 {
 	KUNIT_EXPECT_NULL(test, klp_find_get_replace_policy("kunit-none"));
@@ -817,6 +850,44 @@ static void klp_policy_test_prepare_state_rule_uses_decision(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, list_empty(&old->replaced_node));
 }
 
+/* The names of the replaced patches are kept for the replaced file. */
+static void klp_policy_test_prepare_records_replaced(struct kunit *test)
+{
+	struct klp_patch *old1 = tp_new(test, "old1", &klp_legacy_policy, false);
+	struct klp_patch *old2 = tp_new(test, "old2", &klp_legacy_policy, true);
+	struct klp_patch *n = tp_new(test, "n", NULL, true);
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	tp_func(test, old1, NULL, "funcA", 0);
+	tp_func(test, old2, NULL, "funcB", 0);
+	tp_func(test, n, NULL, "funcA", 0);
+	n->replace_policy = "legacy";
+
+	mutex_lock(&klp_mutex);
+	KUNIT_ASSERT_TRUE(test, list_empty(&klp_patches));
+	list_add_tail(&old1->list, &klp_patches);
+	list_add_tail(&old2->list, &klp_patches);
+	ret = klp_policy_prepare(n);
+	mutex_unlock(&klp_mutex);
+
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, klp_policy_replaced_show(n, buf), strlen("old1 old2\n"));
+	KUNIT_EXPECT_STREQ(test, buf, "old1 old2\n");
+	tp_unprepare(n);
+	KUNIT_EXPECT_NULL(test, n->replaced_names);
+
+	mutex_lock(&klp_mutex);
+	list_del_init(&old1->list);
+	list_del_init(&old2->list);
+	mutex_unlock(&klp_mutex);
+
+	/* A patch that replaces nothing shows an empty line. */
+	KUNIT_EXPECT_EQ(test, klp_policy_replaced_show(n, buf), 1);
+	KUNIT_EXPECT_STREQ(test, buf, "\n");
+}
+
 static void klp_policy_test_prepare_validate_refuses(struct kunit *test)
 {
 	struct klp_replace_policy *policy = fake_policy(test, "kunit-invalid");
@@ -854,6 +925,15 @@ static const struct tp_other_params tp_params_size = {
 	.hdr = KLP_REPLACE_PARAMS("kunit-typed", struct tp_other_params),
 };
 
+/* What a patch module built against the policy's first, shorter layout passes. */
+struct tp_params_v1 {
+	struct klp_replace_params hdr;
+};
+
+static const struct tp_params_v1 tp_params_old = {
+	.hdr = KLP_REPLACE_PARAMS("kunit-typed", struct tp_params_v1),
+};
+
 static const struct klp_replace_params tp_params_unnamed = {
 	.size = sizeof(struct tp_hybrid_params),
 };
@@ -863,6 +943,7 @@ struct params_case {
 	bool policy_takes_params;
 	const struct klp_replace_params *params;
 	int expected;
+	bool policy_reads_v1;	/* params_min_size: the v1 layout */
 };
 
 static const struct params_case params_cases[] = {
@@ -873,6 +954,14 @@ static const struct params_case params_cases[] = {
 	{ "parameters naming no policy", true, &tp_params_unnamed, -EINVAL },
 	{ "parameters to a policy that takes none", false, &tp_params_ok.hdr, -EINVAL },
 	{ "no parameters to a policy that takes none", false, NULL, 0 },
+	{ "an older layout, to a policy that reads only its own", true,
+	  &tp_params_old.hdr, -EINVAL },
+	{ "an older layout, to a policy that still reads it", true,
+	  &tp_params_old.hdr, 0, true },
+	{ "the current layout, to a policy that still reads older ones", true,
+	  &tp_params_ok.hdr, 0, true },
+	{ "a larger layout, built for a newer policy", true,
+	  &tp_params_size.hdr, -EINVAL, true },
 };
 
 static void params_case_desc(const struct params_case *c, char *desc)
@@ -890,6 +979,8 @@ static void klp_policy_test_prepare_params(struct kunit *test)
 
 	if (c->policy_takes_params)
 		policy->params_size = sizeof(struct tp_hybrid_params);
+	if (c->policy_reads_v1)
+		policy->params_min_size = sizeof(struct tp_params_v1);
 	fake_register(test, policy);
 	tp_func(test, n, NULL, "funcA", 0);
 	n->replace_policy = "kunit-typed";
@@ -901,10 +992,16 @@ static void klp_policy_test_prepare_params(struct kunit *test)
 		return;
 	}
 	KUNIT_EXPECT_PTR_EQ(test, n->policy, policy);
-	if (c->params)
+	if (c->params == &tp_params_ok.hdr) {
 		KUNIT_EXPECT_PTR_EQ(test,
 				    klp_patch_replace_params(n, struct tp_hybrid_params, hdr),
 				    &tp_params_ok);
+		KUNIT_EXPECT_TRUE(test, klp_replace_params_has(n, struct tp_hybrid_params,
+							       replaceable));
+	}
+	if (c->params == &tp_params_old.hdr)
+		KUNIT_EXPECT_FALSE(test, klp_replace_params_has(n, struct tp_hybrid_params,
+								replaceable));
 	tp_unprepare(n);
 }
 
@@ -1074,6 +1171,8 @@ static struct kunit_case klp_replace_policy_test_cases[] = {
 	KUNIT_CASE(klp_policy_test_register_no_name),
 	KUNIT_CASE(klp_policy_test_register_long_name),
 	KUNIT_CASE(klp_policy_test_register_small_params),
+	KUNIT_CASE(klp_policy_test_register_attrs_named),
+	KUNIT_CASE(klp_policy_test_register_params_min_size),
 	KUNIT_CASE(klp_policy_test_find_unknown),
 	KUNIT_CASE(klp_policy_test_unregister),
 	KUNIT_CASE(klp_policy_test_legacy_registered),
@@ -1102,6 +1201,7 @@ static struct kunit_case klp_replace_policy_test_cases[] = {
 	KUNIT_CASE(klp_policy_test_prepare_validate_refuses),
 	KUNIT_CASE(klp_policy_test_prepare_positive_validate),
 	KUNIT_CASE(klp_policy_test_prepare_state_rule_uses_decision),
+	KUNIT_CASE(klp_policy_test_prepare_records_replaced),
 	KUNIT_CASE_PARAM(klp_policy_test_prepare_params, params_gen_params),
 	KUNIT_CASE_PARAM(klp_policy_test_decide_asks_kept_policies, both_ways_gen_params),
 	KUNIT_CASE(klp_policy_test_prepare_during_transition),

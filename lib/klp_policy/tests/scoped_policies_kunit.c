@@ -448,6 +448,14 @@ static void tp_show_test(struct kunit *test)
 			attr = container_of(group->attrs[i], struct kobj_attribute, attr);
 	}
 	KUNIT_ASSERT_NOT_NULL_MSG(test, attr, "no file %s", c->file);
+	/* NULL: the file is absent from the patch's directory. */
+	if (!c->expected) {
+		KUNIT_ASSERT_NOT_NULL(test, group->is_visible);
+		KUNIT_EXPECT_EQ(test, group->is_visible(&patch->kobj, &attr->attr, 0), 0);
+		return;
+	}
+	if (group->is_visible)
+		KUNIT_EXPECT_NE(test, group->is_visible(&patch->kobj, &attr->attr, 0), 0);
 	KUNIT_EXPECT_EQ(test, attr->show(&patch->kobj, attr, buf), strlen(c->expected));
 	KUNIT_EXPECT_STREQ(test, buf, c->expected);
 }
@@ -456,8 +464,8 @@ static const struct tp_show show_cases[] = {
 	{ "set 0", { SET(0), .func = "f" }, "replace_set", "0\n" },
 	{ "set 4294967295", { SET(4294967295U), .func = "f" }, "replace_set", "4294967295\n" },
 	{ "set default .replace=true", { SET_DEF(true), .func = "f" }, "replace_set", "0\n" },
-	{ "set default .replace=false", { SET_DEF(false), .func = "f" },
-	  "replace_set", "private\n" },
+	{ "set default .replace=false: a private set, no file", { SET_DEF(false), .func = "f" },
+	  "replace_set", NULL },
 	{ "set 0 supersedes nothing", { SET(0), .func = "f" }, "replace_supersedes", "\n" },
 	{ "set 0 supersedes 7", { SET(0), SUP(7), .func = "f" }, "replace_supersedes", "7\n" },
 	{ "set 0 supersedes 9 and 4294967295", { SET(0), SUP(9, 4294967295U), .func = "f" },
