@@ -64,7 +64,10 @@ for i in "${!mails[@]}"; do
 		continue
 	fi
 	record_check pass "$what: applies alone to 6.12"
-	if (cd "$W" && scripts/checkpatch.pl --strict --no-signoff -q "$mail") > "$LOGS/fixes-$n-checkpatch.log" 2>&1; then
+	# As harness/static.sh runs it: the clone has no upstream history
+	# for the Fixes: ids, and the selftests' directory is maintained.
+	if (cd "$W" && PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict --quiet \
+		--ignore FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID "$mail") > "$LOGS/fixes-$n-checkpatch.log" 2>&1; then
 		record_check pass "$what: checkpatch --strict"
 	else
 		record_check fail "$what: checkpatch --strict" "$LOGS/fixes-$n-checkpatch.log"

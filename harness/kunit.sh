@@ -16,7 +16,7 @@ set +e
 (cd "$TREE" && python3 tools/testing/kunit/kunit.py run \
 	--arch=x86_64 --build_dir="$KUNIT_OBJ" \
 	--kunitconfig="${KUNITCONFIG:-$PROJECT/kunit/.kunitconfig}" \
-	--jobs="$JOBS" --make_options "CC=$(kcc)" \
+	--jobs="${KUNIT_JOBS:-$JOBS}" --make_options "CC=$(kcc)" \
 	--timeout="${KUNIT_TIMEOUT:-600}" \
 	--json="$BUILD/kunit.json" ${KUNIT_ARGS:-}) 2>&1 | tee "$LOGS/kunit.log"
 krc=${PIPESTATUS[0]}

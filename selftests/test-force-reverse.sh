@@ -37,6 +37,20 @@ function lost_race() {
 	skip "lost the race against the transition work: $1"
 }
 
+# wait_mid_second() - the transition work runs about once a second, on
+# whole seconds of the jiffies clock (round_jiffies_relative()), which
+# /proc/uptime follows closely: write in the middle of a second, as far
+# from the next run as can be
+function wait_mid_second() {
+	local up i
+
+	for ((i = 0; i < 40; i++)); do
+		read -r up _ < /proc/uptime
+		[[ ${up#*.} == [3-5]* ]] && return
+		sleep 0.05
+	done
+}
+
 # A forced transition moves every task to the patched state; reversed,
 # it targets the unpatched state, and reversed again the patched state,
 # which the tasks the force moved are still in. They are not set pending
@@ -60,6 +74,7 @@ sleep 1
 check_sysfs_value $MOD_LP2 transition 1
 LP2_DIR=$KLP_SYSFS_DIR/$MOD_LP2
 writes="% echo 1 > $LP2_DIR/force; echo 0 > $LP2_DIR/enabled; echo 1 > $LP2_DIR/enabled"
+wait_mid_second
 log "$writes"
 echo 1 > "$LP2_DIR/force"; echo 0 > "$LP2_DIR/enabled"; echo 1 > "$LP2_DIR/enabled"
 

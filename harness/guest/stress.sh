@@ -202,6 +202,13 @@ while read -r step wait op args; do
 		# transition, runs after the last write, not between two. If it
 		# ran anyway (the transition ended before a reversal): RC=RACE.
 		dir=$KLP/$args
+		# The transition work runs on whole seconds of the jiffies
+		# clock, which /proc/uptime follows: start mid-second.
+		for ((i = 0; i < 40; i++)); do
+			read -r up _ < /proc/uptime
+			[[ ${up#*.} == [3-5]* ]] && break
+			sleep 0.05
+		done
 		nrev=${op//[^-]/}
 		nrev=${#nrev}
 		read -r val < "$dir/enabled" 2>/dev/null || val=1

@@ -276,6 +276,27 @@ KLP_POLICY_VISIBLE bool klp_patch_patches_func(const struct klp_patch *patch,
 	return false;
 }
 
+/* The first function of @a that @b patches (@patched) or does not patch. */
+static bool klp_find_func(const struct klp_patch *a, const struct klp_patch *b,
+			  bool patched, const struct klp_object **objp,
+			  const struct klp_func **funcp)
+{
+	struct klp_object *obj;
+	struct klp_func *func;
+
+	klp_for_each_object_static(a, obj) {
+		klp_for_each_func_static(obj, func) {
+			if (klp_patch_patches_func(b, obj, func) == patched) {
+				*objp = obj;
+				*funcp = func;
+				return true;
+			}
+		}
+	}
+
+	return false;
+}
+
 /**
  * klp_find_shared_func() - find a function two livepatches both patch
  * @a:		livepatch
@@ -292,20 +313,7 @@ bool klp_find_shared_func(const struct klp_patch *a, const struct klp_patch *b,
 			  const struct klp_object **objp,
 			  const struct klp_func **funcp)
 {
-	struct klp_object *obj;
-	struct klp_func *func;
-
-	klp_for_each_object_static(a, obj) {
-		klp_for_each_func_static(obj, func) {
-			if (klp_patch_patches_func(b, obj, func)) {
-				*objp = obj;
-				*funcp = func;
-				return true;
-			}
-		}
-	}
-
-	return false;
+	return klp_find_func(a, b, true, objp, funcp);
 }
 EXPORT_SYMBOL_GPL(klp_find_shared_func);
 
@@ -328,20 +336,7 @@ bool klp_find_unpatched_func(const struct klp_patch *patch,
 			     const struct klp_object **objp,
 			     const struct klp_func **funcp)
 {
-	struct klp_object *obj;
-	struct klp_func *func;
-
-	klp_for_each_object_static(other, obj) {
-		klp_for_each_func_static(obj, func) {
-			if (!klp_patch_patches_func(patch, obj, func)) {
-				*objp = obj;
-				*funcp = func;
-				return true;
-			}
-		}
-	}
-
-	return false;
+	return klp_find_func(other, patch, false, objp, funcp);
 }
 EXPORT_SYMBOL_GPL(klp_find_unpatched_func);
 
