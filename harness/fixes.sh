@@ -43,6 +43,12 @@ if [ ! -d "$W/.git" ]; then
 fi
 git -C "$W" fetch -q "$TREE" "refs/tags/$PRISTINE_TAG:refs/tags/$PRISTINE_TAG"
 
+# The test kernel's configuration without the options the series adds,
+# which pristine 6.12 does not have.
+mkdir -p "$F"
+grep -v '^CONFIG_KLP_' "$PROJECT/harness/test-kernel.config" > "$F/test-kernel.config"
+export KERNEL_FRAGMENT=$F/test-kernel.config
+
 # boot_selftests <tests> <label>: build the clone and run the selftests,
 # with the results of their own ($W's build directory); succeeds when
 # every one passed with a clean kernel log.
