@@ -23,15 +23,7 @@ start=$(date +%s)
 
 pristine_worktree
 
-# The series' own options drop out in olddefconfig; everything else,
-# compiler flags included, is the test kernel's.
-cp "$OBJ/.config" "$POBJ/.config.new"
-make -s -C "$PRISTINE" O="$POBJ" KCONFIG_CONFIG=.config.new olddefconfig >/dev/null
-if ! cmp -s "$POBJ/.config.new" "$POBJ/.config"; then
-	mv "$POBJ/.config.new" "$POBJ/.config"
-else
-	rm -f "$POBJ/.config.new"
-fi
+pristine_config "$POBJ"
 
 OBJFILE=kernel/livepatch/patch.o
 info "building the pristine $OBJFILE in $POBJ (-j$JOBS)"

@@ -100,6 +100,22 @@ splat_lines() {
 # pristine_worktree: $BUILD/pristine, the tree at $PRISTINE_TAG (a git
 # worktree of $TREE), checked out once.
 PRISTINE=$BUILD/pristine
+# pristine_config <obj>: the test kernel's .config for pristine 6.12 in
+# <obj>; the series' own options drop out in olddefconfig, everything
+# else, compiler flags included, is the test kernel's. Left untouched
+# when unchanged, so that builds stay incremental.
+pristine_config() {
+	local pobj=$1
+	mkdir -p "$pobj"
+	cp "$OBJ/.config" "$pobj/.config.new"
+	make -s -C "$PRISTINE" O="$pobj" KCONFIG_CONFIG=.config.new olddefconfig >/dev/null
+	if ! cmp -s "$pobj/.config.new" "$pobj/.config"; then
+		mv "$pobj/.config.new" "$pobj/.config"
+	else
+		rm -f "$pobj/.config.new"
+	fi
+}
+
 pristine_worktree() {
 	local want
 	want=$(git -C "$TREE" rev-parse "$PRISTINE_TAG^{commit}")

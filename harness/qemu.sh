@@ -13,9 +13,9 @@
 
 job=${1:?usage: qemu.sh <job> [timeout]}
 timeout=${2:-${QEMU_TIMEOUT:-1200}}
-KERNEL=$OBJ/arch/x86/boot/bzImage
+KERNEL=${QEMU_KERNEL:-$OBJ/arch/x86/boot/bzImage}	# make bench-scale boots pristine 6.12 too
 INITRD=${QEMU_INITRD:-$BUILD/initramfs.cpio.gz}	# make bench appends its modules
-LOG=$LOGS/$job-console.log
+LOG=${QEMU_LOG:-$LOGS/$job-console.log}
 mkdir -p "$LOGS"
 [ -f "$KERNEL" ] || die "no test kernel: run 'make kernel' first"
 [ -f "$INITRD" ] || die "no initramfs: run 'make initramfs' first"

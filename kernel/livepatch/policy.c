@@ -234,18 +234,79 @@ static int klp_policy_ret(const struct klp_replace_policy *policy,
 	return ret;
 }
 
-/* Functions are the same when object, name and position agree. */
-static bool klp_same_func(const struct klp_object *obj1, const struct klp_func *func1,
-			  const struct klp_object *obj2, const struct klp_func *func2)
+/*
+ * The functions of the patch being enabled, hashed the first time a check
+ * asks whether that patch patches a function, and freed when its checks
+ * are over: comparing it with every enabled patch is then linear in the
+ * number of functions. Under klp_mutex.
+ */
+static const struct klp_patch *klp_indexed_patch;
+static struct klp_func_index klp_indexed_funcs;
+static int klp_indexed_state;	/* 0 not built yet, 1 built, -ENOMEM */
+
+/**
+ * klp_policy_index_begin() - hash the functions of @patch when first needed
+ * @patch:	livepatch being enabled
+ *
+ * Until klp_policy_index_end(), klp_patch_patches_func(@patch, ...) and
+ * the finders look @patch's functions up in a hash. When it cannot be
+ * allocated they walk @patch instead, which gives the same answers.
+ */
+KLP_POLICY_VISIBLE void klp_policy_index_begin(const struct klp_patch *patch)
 {
-	if (!!obj1->name != !!obj2->name)
-		return false;
-	if (obj1->name && strcmp(obj1->name, obj2->name))
-		return false;
-	if (strcmp(func1->old_name, func2->old_name))
-		return false;
-	/* old_sympos 0 means the only symbol of that name, i.e. the first. */
-	return (func1->old_sympos ?: 1) == (func2->old_sympos ?: 1);
+	klp_indexed_patch = patch;
+	klp_indexed_state = 0;
+}
+
+/**
+ * klp_policy_index_end() - free the hash of klp_policy_index_begin()
+ */
+KLP_POLICY_VISIBLE void klp_policy_index_end(void)
+{
+	if (klp_indexed_state == 1)
+		klp_func_index_free(&klp_indexed_funcs);
+	klp_indexed_patch = NULL;
+	klp_indexed_state = 0;
+}
+
+static unsigned int klp_count_static_funcs(const struct klp_patch *patch)
+{
+	struct klp_object *obj;
+	struct klp_func *func;
+	unsigned int nr = 0;
+
+	klp_for_each_object_static(patch, obj) {
+		klp_for_each_func_static(obj, func)
+			nr++;
+	}
+
+	return nr;
+}
+
+/* The hash of @patch's functions, or NULL to walk them. */
+KLP_POLICY_VISIBLE const struct klp_func_index *
+klp_policy_index(const struct klp_patch *patch)
+{
+	struct klp_object *obj;
+	struct klp_func *func;
+
+	if (patch != klp_indexed_patch || klp_indexed_state < 0)
+		return NULL;
+	if (klp_indexed_state == 1)
+		return &klp_indexed_funcs;
+
+	klp_indexed_state = klp_func_index_init(&klp_indexed_funcs,
+						klp_count_static_funcs(patch));
+	if (klp_indexed_state)
+		return NULL;
+
+	klp_for_each_object_static(patch, obj) {
+		klp_for_each_func_static(obj, func)
+			klp_func_index_add(&klp_indexed_funcs, obj, func);
+	}
+	klp_indexed_state = 1;
+
+	return &klp_indexed_funcs;
 }
 
 /**
@@ -254,8 +315,9 @@ static bool klp_same_func(const struct klp_object *obj1, const struct klp_func *
  * @obj:	object of the function
  * @func:	function
  *
- * Walks the arrays the patch author gave (not nops: enabled patches keep
- * none once their transition is over).
+ * Looks in the arrays the patch author gave (not nops: enabled patches
+ * keep none once their transition is over); in a hash for the patch being
+ * enabled.
  *
  * Return: true when @patch has a klp_func for the same function.
  */
@@ -263,8 +325,12 @@ KLP_POLICY_VISIBLE bool klp_patch_patches_func(const struct klp_patch *patch,
 					       const struct klp_object *obj,
 					       const struct klp_func *func)
 {
+	const struct klp_func_index *index = klp_policy_index(patch);
 	struct klp_object *pobj;
 	struct klp_func *pfunc;
+
+	if (index)
+		return klp_func_index_find(index, obj, func, NULL);
 
 	klp_for_each_object_static(patch, pobj) {
 		klp_for_each_func_static(pobj, pfunc) {
@@ -276,13 +342,32 @@ KLP_POLICY_VISIBLE bool klp_patch_patches_func(const struct klp_patch *patch,
 	return false;
 }
 
-/* The first function of @a that @b patches (@patched) or does not patch. */
+/*
+ * A function of @a that @b patches (@patched) or does not patch. Looked
+ * up in the hash of @a, the patch being enabled, when only it has one.
+ */
 static bool klp_find_func(const struct klp_patch *a, const struct klp_patch *b,
 			  bool patched, const struct klp_object **objp,
 			  const struct klp_func **funcp)
 {
-	struct klp_object *obj;
-	struct klp_func *func;
+	const struct klp_func_index *index;
+	struct klp_object *obj, *found_obj;
+	struct klp_func *func, *found;
+
+	index = patched && a != b && !klp_policy_index(b) ? klp_policy_index(a) : NULL;
+	if (index) {
+		klp_for_each_object_static(b, obj) {
+			klp_for_each_func_static(obj, func) {
+				found = klp_func_index_find(index, obj, func, &found_obj);
+				if (found) {
+					*objp = found_obj;
+					*funcp = found;
+					return true;
+				}
+			}
+		}
+		return false;
+	}
 
 	klp_for_each_object_static(a, obj) {
 		klp_for_each_func_static(obj, func) {
@@ -429,6 +514,101 @@ static bool klp_keeps_any(const struct klp_patch *patch, struct list_head *patch
 	return false;
 }
 
+/* The first patch @patch replaces that patches @func. */
+static struct klp_patch *klp_replaced_patching(const struct klp_patch *patch,
+					       const struct klp_object *obj,
+					       const struct klp_func *func)
+{
+	struct klp_patch *old_patch;
+
+	klp_for_each_replaced_patch(patch, old_patch) {
+		if (klp_patch_patches_func(old_patch, obj, func))
+			return old_patch;
+	}
+
+	return NULL;
+}
+
+/*
+ * The functions of the patches @patch replaces that @patch does not patch
+ * itself: counted, and added to @orphans unless it is NULL.
+ */
+static unsigned int klp_orphans(const struct klp_patch *patch,
+				struct klp_func_index *orphans)
+{
+	struct klp_patch *old_patch;
+	struct klp_object *obj;
+	struct klp_func *func;
+	unsigned int nr = 0;
+
+	klp_for_each_replaced_patch(patch, old_patch) {
+		klp_for_each_object_static(old_patch, obj) {
+			klp_for_each_func_static(obj, func) {
+				if (klp_patch_patches_func(patch, obj, func))
+					continue;
+				if (orphans)
+					klp_func_index_add(orphans, obj, func);
+				nr++;
+			}
+		}
+	}
+
+	return nr;
+}
+
+/*
+ * The function rule of klp_check_consistency(), linear in the number of
+ * functions: hash the functions that lose their replaced patch's code,
+ * then look each function of the kept patches up.
+ */
+static int klp_check_fallback(const struct klp_patch *patch,
+			      struct list_head *patches)
+{
+	struct klp_patch *old_patch, *kept_patch;
+	struct klp_func_index orphans;
+	struct klp_object *obj, *old_obj;
+	struct klp_func *func, *old_func;
+	unsigned int nr;
+	int ret;
+
+	/* A cumulative patch usually leaves none: then nothing is allocated. */
+	nr = klp_orphans(patch, NULL);
+	if (!nr)
+		return 0;
+
+	ret = klp_func_index_init(&orphans, nr);
+	if (ret)
+		return ret;
+	klp_orphans(patch, &orphans);
+
+	list_for_each_entry(kept_patch, patches, list) {
+		if (kept_patch == patch || klp_is_replaced(kept_patch))
+			continue;
+
+		klp_for_each_object_static(kept_patch, obj) {
+			klp_for_each_func_static(obj, func) {
+				old_func = klp_func_index_find(&orphans, obj, func, &old_obj);
+				if (!old_func)
+					continue;
+
+				old_patch = klp_replaced_patching(patch, old_obj, old_func);
+				pr_err("patch '%s' replaces '%s' but keeps '%s', which also patches %s:%s,%lu: that function would switch to '%s' without a transition\n",
+				       patch->mod->name, old_patch->mod->name,
+				       kept_patch->mod->name,
+				       obj->name ? obj->name : "vmlinux",
+				       func->old_name, func->old_sympos ?: 1,
+				       kept_patch->mod->name);
+				ret = -EINVAL;
+				goto out;
+			}
+		}
+	}
+
+out:
+	klp_func_index_free(&orphans);
+	return ret;
+}
+
 /**
  * klp_check_consistency() - refuse a fallback without a transition
  * @patch:	livepatch being enabled, its replaced_list decided
@@ -443,43 +623,25 @@ static bool klp_keeps_any(const struct klp_patch *patch, struct list_head *patch
  * own it afterwards (@patch, which must take it over, and the kept one),
  * each with callbacks that set it up or tear it down.
  *
- * Return: 0, or -EINVAL after a pr_err() naming the patches and the
- * function or the state id.
+ * Linear in the number of functions of the patches involved.
+ *
+ * Return: 0, -ENOMEM, or -EINVAL after a pr_err() naming the patches and
+ * the function or the state id.
  */
 KLP_POLICY_VISIBLE int klp_check_consistency(const struct klp_patch *patch,
 					     struct list_head *patches)
 {
 	struct klp_patch *old_patch, *kept_patch;
 	const struct klp_state *state;
-	struct klp_object *obj;
-	struct klp_func *func;
+	int ret;
 
 	/* Nothing replaced or nothing kept: nothing can fall back. */
 	if (list_empty(&patch->replaced_list) || !klp_keeps_any(patch, patches))
 		return 0;
 
-	klp_for_each_replaced_patch(patch, old_patch) {
-		klp_for_each_object_static(old_patch, obj) {
-			klp_for_each_func_static(obj, func) {
-				if (klp_patch_patches_func(patch, obj, func))
-					continue;
-
-				list_for_each_entry(kept_patch, patches, list) {
-					if (kept_patch == patch || klp_is_replaced(kept_patch) ||
-					    !klp_patch_patches_func(kept_patch, obj, func))
-						continue;
-
-					pr_err("patch '%s' replaces '%s' but keeps '%s', which also patches %s:%s,%lu: that function would switch to '%s' without a transition\n",
-					       patch->mod->name, old_patch->mod->name,
-					       kept_patch->mod->name,
-					       obj->name ? obj->name : "vmlinux",
-					       func->old_name, func->old_sympos ?: 1,
-					       kept_patch->mod->name);
-					return -EINVAL;
-				}
-			}
-		}
-	}
+	ret = klp_check_fallback(patch, patches);
+	if (ret)
+		return ret;
 
 	klp_for_each_replaced_patch(patch, old_patch) {
 		list_for_each_entry(kept_patch, patches, list) {
@@ -776,6 +938,7 @@ int klp_policy_prepare(struct klp_patch *patch)
 	}
 
 	if (!busy) {
+		klp_policy_index_begin(patch);
 		ret = klp_decide_replaced(patch, &klp_patches);
 		if (ret)
 			goto err;
@@ -796,10 +959,12 @@ int klp_policy_prepare(struct klp_patch *patch)
 		ret = klp_record_replaced(patch);
 		if (ret)
 			goto err;
+		klp_policy_index_end();
 	}
 
 	return 0;
 err:
+	klp_policy_index_end();
 	klp_policy_unlink(patch);
 	klp_policy_put(patch);
 	return ret;

@@ -5,6 +5,8 @@
 #include <linux/livepatch.h>
 #include <linux/livepatch_policy.h>
 
+struct klp_func_index;
+
 #define klp_for_each_replaced_patch(patch, old_patch)			\
 	list_for_each_entry(old_patch, &(patch)->replaced_list, replaced_node)
 
@@ -41,6 +43,9 @@ int klp_decide_replaced(struct klp_patch *patch, struct list_head *patches);
 int klp_check_consistency(const struct klp_patch *patch,
 			  struct list_head *patches);
 void klp_release_replaced(struct klp_patch *patch);
+void klp_policy_index_begin(const struct klp_patch *patch);
+void klp_policy_index_end(void);
+const struct klp_func_index *klp_policy_index(const struct klp_patch *patch);
 #else
 #define KLP_POLICY_VISIBLE	static
 #endif

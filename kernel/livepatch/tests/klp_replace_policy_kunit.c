@@ -642,6 +642,150 @@ static void klp_policy_test_consistency_state_not_shared(struct kunit *test)
 
 /* ---- the plugin contract ---- */
 
+/* ---- large patches: the patch being enabled is hashed ---- */
+
+#define TP_LARGE	4096
+
+/*
+ * A patch of @nr vmlinux functions fn_<first> .. fn_<first + nr - 1>,
+ * leaving out fn_<skip> (-1: none), as a cumulative patch has them.
+ */
+static struct klp_patch *tp_new_large(struct kunit *test, const char *name,
+				      bool replace, int first, int nr, int skip)
+{
+	struct klp_patch *patch = tp_new(test, name, &hybrid_policy, replace);
+	struct klp_func *funcs;
+	char (*names)[16];
+	int i, j = 0;
+
+	funcs = kunit_kcalloc(test, nr + 1, sizeof(*funcs), GFP_KERNEL);
+	names = kunit_kcalloc(test, nr, sizeof(*names), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, funcs);
+	KUNIT_ASSERT_NOT_NULL(test, names);
+	for (i = first; i < first + nr; i++) {
+		if (i == skip)
+			continue;
+		snprintf(names[j], sizeof(names[j]), "fn_%d", i);
+		funcs[j].old_name = names[j];
+		funcs[j].new_func = tp_dummy;
+		j++;
+	}
+	patch->objs[0].funcs = funcs;
+
+	return patch;
+}
+
+static void tp_index_end(void *unused)
+{
+	klp_policy_index_end();
+}
+
+/* Hash @patch's functions for the rest of the test, as enabling it does. */
+static void tp_index(struct kunit *test, const struct klp_patch *patch)
+{
+	klp_policy_index_begin(patch);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, tp_index_end, NULL), 0);
+}
+
+static void klp_policy_test_index_patches_func(struct kunit *test)
+{
+	struct klp_patch *p = tp_new(test, "p", &klp_legacy_policy, false);
+	struct klp_patch *q = tp_new(test, "q", &klp_legacy_policy, false);
+
+	tp_func(test, p, NULL, "funcA", 0);
+	tp_func(test, p, "test_mod", "funcB", 2);
+	tp_func(test, q, NULL, "funcA", 1);
+	tp_func(test, q, "test_mod", "funcA", 0);
+	tp_func(test, q, "test_mod", "funcB", 1);
+	tp_func(test, q, "test_mod", "funcB", 2);
+
+	/* Only the patch being enabled is hashed, and only once asked. */
+	tp_index(test, p);
+	KUNIT_EXPECT_NULL(test, klp_policy_index(q));
+	KUNIT_EXPECT_TRUE(test, klp_patch_patches_func(p, &q->objs[0], &q->objs[0].funcs[0]));
+	KUNIT_EXPECT_NOT_NULL(test, klp_policy_index(p));
+	KUNIT_EXPECT_FALSE(test, klp_patch_patches_func(p, &q->objs[1], &q->objs[1].funcs[0]));
+	KUNIT_EXPECT_FALSE(test, klp_patch_patches_func(p, &q->objs[1], &q->objs[1].funcs[1]));
+	KUNIT_EXPECT_TRUE(test, klp_patch_patches_func(p, &q->objs[1], &q->objs[1].funcs[2]));
+
+	klp_policy_index_end();
+	KUNIT_EXPECT_NULL(test, klp_policy_index(p));
+}
+
+/*
+ * A cumulative patch of 4096 functions replaces one of the same size and
+ * keeps a small patch that shares fn_1234 with it: the new patch must
+ * patch fn_1234 too.
+ */
+static void tp_large_cumulative(struct kunit *test, struct list_head *patches,
+				struct klp_patch **n, int skip)
+{
+	struct klp_patch *kept, *old;
+
+	kept = tp_new(test, "kept", &hybrid_policy, false);
+	tp_func(test, kept, NULL, "fn_1234", 0);
+	tp_func(test, kept, NULL, "fn_99999", 0);
+	old = tp_new_large(test, "old", false, 0, TP_LARGE, -1);
+	old->replace_params = &tp_replaceable.hdr;
+	tp_enable(patches, kept);
+	tp_enable(patches, old);
+
+	*n = tp_new_large(test, "n", true, 0, TP_LARGE, skip);
+	tp_index(test, *n);
+	KUNIT_ASSERT_EQ(test, klp_decide_replaced(*n, patches), 0);
+	KUNIT_ASSERT_TRUE(test, tp_replaced(*n, old));
+	KUNIT_ASSERT_FALSE(test, tp_replaced(*n, kept));
+}
+
+static void klp_policy_test_large_fallback_refused(struct kunit *test)
+{
+	struct klp_patch *n;
+	LIST_HEAD(patches);
+
+	tp_large_cumulative(test, &patches, &n, 1234);
+	KUNIT_EXPECT_EQ(test, klp_check_consistency(n, &patches), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, klp_policy_index(n));
+	klp_release_replaced(n);
+}
+
+static void klp_policy_test_large_fallback_covered(struct kunit *test)
+{
+	struct klp_patch *n;
+	LIST_HEAD(patches);
+
+	tp_large_cumulative(test, &patches, &n, -1);
+	KUNIT_EXPECT_EQ(test, klp_check_consistency(n, &patches), 0);
+	klp_release_replaced(n);
+}
+
+/* The finders answer from the hash with the patches' own functions. */
+static void klp_policy_test_large_finders(struct kunit *test)
+{
+	struct klp_patch *n, *other;
+	const struct klp_object *obj;
+	const struct klp_func *func;
+
+	n = tp_new_large(test, "n", false, 0, TP_LARGE, 1234);
+	other = tp_new_large(test, "other", false, 4000, 200, -1);
+	tp_index(test, n);
+
+	/* fn_4000 is the first both patch: n's own klp_func is returned. */
+	KUNIT_ASSERT_TRUE(test, klp_find_shared_func(n, other, &obj, &func));
+	KUNIT_EXPECT_PTR_EQ(test, func, &n->objs[0].funcs[3999]);
+	KUNIT_EXPECT_PTR_EQ(test, obj, &n->objs[0]);
+	KUNIT_ASSERT_TRUE(test, klp_find_shared_func(other, n, &obj, &func));
+	KUNIT_EXPECT_PTR_EQ(test, func, &other->objs[0].funcs[0]);
+
+	/* fn_4096 is the first function of other that n leaves out. */
+	KUNIT_ASSERT_TRUE(test, klp_find_unpatched_func(n, other, &obj, &func));
+	KUNIT_EXPECT_PTR_EQ(test, func, &other->objs[0].funcs[96]);
+	KUNIT_EXPECT_STREQ(test, func->old_name, "fn_4096");
+	KUNIT_ASSERT_TRUE(test, klp_find_unpatched_func(other, n, &obj, &func));
+	KUNIT_EXPECT_PTR_EQ(test, func, &n->objs[0].funcs[0]);
+	KUNIT_EXPECT_NOT_NULL(test, klp_policy_index(n));
+}
+
+
 static int positive_check(const struct klp_patch *new_patch,
 			  const struct klp_patch *old_patch)
 {
@@ -1192,6 +1336,10 @@ static struct kunit_case klp_replace_policy_test_cases[] = {
 	KUNIT_CASE(klp_policy_test_consistency_sympos),
 	KUNIT_CASE(klp_policy_test_consistency_state_shared),
 	KUNIT_CASE(klp_policy_test_consistency_state_not_shared),
+	KUNIT_CASE(klp_policy_test_index_patches_func),
+	KUNIT_CASE(klp_policy_test_large_fallback_refused),
+	KUNIT_CASE(klp_policy_test_large_fallback_covered),
+	KUNIT_CASE(klp_policy_test_large_finders),
 	KUNIT_CASE(klp_policy_test_decide_positive_check),
 	KUNIT_CASE(klp_policy_test_prepare_default),
 	KUNIT_CASE(klp_policy_test_prepare_by_name),

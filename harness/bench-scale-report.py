@@ -1,0 +1,167 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""bench-scale-report.py <samples.csv> <outdir> <full|smoke>
+
+Turns make bench-scale's SCALE lines (harness/guest/bench-scale.sh) into
+<outdir>/scale.csv, prints the table (each time against C and k, for the
+series' kernel per policy and for pristine 6.12), the series/pristine
+ratios of the legacy figures, and each part's growth exponent in the
+total number of functions involved (old + new cumulative, plus the
+off-band patches' functions: the slope of a least-squares fit of
+log(time) against log(functions)), and draws <outdir>/scale.svg (log-log,
+one line per kernel and policy, slopes in the legend). Exits 1 when
+samples are missing or a bar of the full run is not met: the checks'
+exponent at most 1.1, and the legacy update at C = 4096 no slower on the
+series' kernel than on pristine.
+"""
+
+import csv
+import math
+import sys
+from collections import defaultdict
+
+F = 4
+PARTS = ("enable_us", "klp_enable_us", "checks_us", "nops_us", "transition_us")
+
+
+def load(path):
+    data = defaultdict(dict)
+    with open(path, newline="") as f:
+        for row in csv.reader(f):
+            if len(row) != 7 or row[0] != "SCALE":
+                continue
+            _, kernel, policy, measure, c, k, value = row
+            data[(kernel, policy, measure)][(int(c), int(k))] = float(value)
+    return data
+
+
+def total_funcs(c, k):
+    return 2 * c + F * k
+
+
+def slope(points):
+    """Least-squares slope of log(y) against log(x), None when undefined."""
+    pts = [(math.log(x), math.log(y)) for x, y in points if x > 0 and y > 0]
+    if len(pts) < 2:
+        return None
+    mx = sum(p[0] for p in pts) / len(pts)
+    my = sum(p[1] for p in pts) / len(pts)
+    sxx = sum((p[0] - mx) ** 2 for p in pts)
+    if sxx == 0:
+        return None
+    return sum((p[0] - mx) * (p[1] - my) for p in pts) / sxx
+
+
+def lines(data):
+    """(kernel, policy) pairs with samples, the series' first."""
+    keys = sorted({(kern, pol) for (kern, pol, _) in data},
+                  key=lambda kp: (kp[0] != "series", kp[1]))
+    return keys
+
+
+def fmt(v):
+    return "-" if v is None else ("%.0f" % v if v >= 100 else "%.1f" % v)
+
+
+def main():
+    samples, outdir, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+    data = load(samples)
+    failures = []
+    if not data:
+        print("bench-scale: no samples")
+        return 1
+
+    with open(outdir + "/scale.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["kernel", "policy", "measure", "C", "k", "value"])
+        for (kern, pol, meas), vals in sorted(data.items()):
+            for (c, k), v in sorted(vals.items()):
+                w.writerow([kern, pol, meas, c, k, v])
+
+    print("bench-scale (%s): microseconds unless noted; functions = 2C + %dk" % (mode, F))
+    for kern, pol in lines(data):
+        print("\n%s, %s:" % (kern, pol))
+        print("  %5s %4s %6s" % ("C", "k", "funcs") +
+              "".join(" %14s" % p for p in PARTS))
+        pts = sorted(data.get((kern, pol, "enable_us"), {}))
+        for c, k in pts:
+            print("  %5d %4d %6d" % (c, k, total_funcs(c, k)) +
+                  "".join(" %14s" % fmt(data.get((kern, pol, p), {}).get((c, k)))
+                          for p in PARTS))
+        print("  growth exponent in functions:" + "".join(
+            " %s %s" % (p, fmt2(slope([(total_funcs(c, k), v) for (c, k), v in
+                                       data.get((kern, pol, p), {}).items()])))
+            for p in PARTS))
+
+    # The series' cost for who keeps legacy: series / pristine.
+    print("\nseries / pristine, legacy (1.00: same):")
+    for meas in ("enable_us", "klp_enable_us", "checks_us", "nops_us",
+                 "transition_us", "offband_enable_us", "call_ps"):
+        s = data.get(("series", "legacy", meas), {})
+        p = data.get(("pristine", "legacy", meas), {})
+        common = sorted(set(s) & set(p))
+        ratios = [s[x] / p[x] for x in common if p[x] > 0]
+        if not ratios:
+            continue
+        ratios.sort()
+        med = ratios[len(ratios) // 2]
+        print("  %-18s median %.2f  (min %.2f, max %.2f, %d points)" %
+              (meas, med, ratios[0], ratios[-1], len(ratios)))
+        if meas == "klp_enable_us" and mode == "full":
+            big = [x for x in common if x[0] == 4096]
+            for x in big:
+                print("    C=4096 k=%d: series %s, pristine %s, ratio %.2f" %
+                      (x[1], fmt(s[x]), fmt(p[x]), s[x] / p[x]))
+                if s[x] > p[x] * 1.05:
+                    failures.append("legacy update at C=4096 k=%d slower on the series "
+                                    "(%.0f us) than on pristine (%.0f us)" % (x[1], s[x], p[x]))
+
+    for kern, pol in lines(data):
+        if kern != "series":
+            continue
+        e = slope([(total_funcs(c, k), v) for (c, k), v in
+                   data.get((kern, pol, "checks_us"), {}).items()])
+        if mode == "full" and e is not None and e > 1.1:
+            failures.append("%s: decision and checks grow with exponent %.2f > 1.1" % (pol, e))
+
+    plot(data, outdir)
+    for f in failures:
+        print("FAIL: " + f)
+    return 1 if failures else 0
+
+
+def fmt2(v):
+    return "-" if v is None else "%.2f" % v
+
+
+def plot(data, outdir):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("bench-scale: no matplotlib, no plot")
+        return
+    fig, axes = plt.subplots(1, 3, figsize=(16, 5))
+    for ax, meas, title in zip(axes, ("klp_enable_us", "checks_us", "nops_us"),
+                               ("klp_enable_patch()", "decision and checks", "nops")):
+        for kern, pol in lines(data):
+            vals = data.get((kern, pol, meas), {})
+            pts = sorted((total_funcs(c, k), v) for (c, k), v in vals.items() if v > 0)
+            if not pts:
+                continue
+            e = slope(pts)
+            ax.loglog([p[0] for p in pts], [p[1] for p in pts], "o-" if kern == "series" else "s--",
+                      label="%s %s (slope %s)" % (kern, pol, fmt2(e)), markersize=3)
+        ax.set_title(title)
+        ax.set_xlabel("functions involved (2C + %dk)" % F)
+        ax.set_ylabel("microseconds")
+        ax.legend(fontsize=7)
+        ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    for ext in ("svg", "png"):
+        fig.savefig("%s/scale.%s" % (outdir, ext))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
