@@ -785,7 +785,6 @@ static void klp_policy_test_large_finders(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, klp_policy_index(n));
 }
 
-
 static int positive_check(const struct klp_patch *new_patch,
 			  const struct klp_patch *old_patch)
 {
