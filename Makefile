@@ -16,7 +16,8 @@ H := harness
 
 .PHONY: all demo deps tree export kernel initramfs kunit selftest static \
 	check series clean help ftrace-handler cocci bench default-policy \
-	doc-examples htmldocs fixes model stress faults upstream-selftests matrix concurrency
+	doc-examples htmldocs fixes model stress faults upstream-selftests matrix concurrency \
+	bench-scale
 
 all: demo
 
@@ -62,8 +63,12 @@ htmldocs: tree ## Documentation/livepatch htmldocs (Sphinx + kernel-doc) with no
 doc-examples: kernel ## every C example in Documentation/livepatch/*.rst builds as a module, W=1
 	@$(H)/doc-examples.sh
 
-bench: initramfs ## what scoped replacement saves: table, build/bench/bench.{csv,svg}
+bench: initramfs ## what scoped replacement saves, then bench-scale: tables, build/bench/, build/bench-scale/
 	@$(H)/bench.sh
+	@[ "$${BENCH_MODE:-full}" = foldin ] || $(H)/bench-scale.sh
+
+bench-scale: initramfs ## C = 32..4096 functions, k = 0..256 off-band, beside pristine 6.12 (BENCH_VARIANT=production)
+	@$(H)/bench-scale.sh
 
 model: initramfs ## one fixed-seed random history (SEED=25, STEPS=250) checked against the reference model, booted
 	@$(H)/stress.sh model

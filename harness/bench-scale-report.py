@@ -22,6 +22,9 @@ from collections import defaultdict
 
 F = 4
 PARTS = ("enable_us", "klp_enable_us", "checks_us", "nops_us", "transition_us")
+TABLE = PARTS + ("offband_enable_us", "slab_kb", "call_ps")
+RATIOS = ("enable_us", "klp_enable_us", "checks_us", "nops_us", "transition_us",
+          "offband_enable_us", "slab_kb", "call_ps", "call_ps_unpatched")
 
 
 def load(path):
@@ -31,8 +34,19 @@ def load(path):
             if len(row) != 7 or row[0] != "SCALE":
                 continue
             _, kernel, policy, measure, c, k, value = row
-            data[(kernel, policy, measure)][(int(c), int(k))] = float(value)
+            data[(kernel, policy, measure)].setdefault((int(c), int(k)), []).append(float(value))
     return data
+
+
+def median(vals):
+    v = sorted(vals)
+    n = len(v)
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+
+
+def medians(data):
+    """The same keys, each point's median."""
+    return {key: {pt: median(v) for pt, v in pts.items()} for key, pts in data.items()}
 
 
 def total_funcs(c, k):
@@ -54,7 +68,7 @@ def slope(points):
 
 def lines(data):
     """(kernel, policy) pairs with samples, the series' first."""
-    keys = sorted({(kern, pol) for (kern, pol, _) in data},
+    keys = sorted({(kern, pol) for (kern, pol, _) in data if pol != "none"},
                   key=lambda kp: (kp[0] != "series", kp[1]))
     return keys
 
@@ -65,51 +79,54 @@ def fmt(v):
 
 def main():
     samples, outdir, mode = sys.argv[1], sys.argv[2], sys.argv[3]
-    data = load(samples)
+    raw = load(samples)
     failures = []
-    if not data:
+    if not raw:
         print("bench-scale: no samples")
         return 1
+    data = medians(raw)
 
     with open(outdir + "/scale.csv", "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["kernel", "policy", "measure", "C", "k", "value"])
-        for (kern, pol, meas), vals in sorted(data.items()):
+        w.writerow(["kernel", "policy", "measure", "C", "k", "median", "min", "max", "n"])
+        for (kern, pol, meas), vals in sorted(raw.items()):
             for (c, k), v in sorted(vals.items()):
-                w.writerow([kern, pol, meas, c, k, v])
+                w.writerow([kern, pol, meas, c, k, median(v), min(v), max(v), len(v)])
 
     print("bench-scale (%s): microseconds unless noted; functions = 2C + %dk" % (mode, F))
     for kern, pol in lines(data):
         print("\n%s, %s:" % (kern, pol))
         print("  %5s %4s %6s" % ("C", "k", "funcs") +
-              "".join(" %14s" % p for p in PARTS))
+              "".join(" %14s" % p for p in TABLE))
         pts = sorted(data.get((kern, pol, "enable_us"), {}))
         for c, k in pts:
             print("  %5d %4d %6d" % (c, k, total_funcs(c, k)) +
                   "".join(" %14s" % fmt(data.get((kern, pol, p), {}).get((c, k)))
-                          for p in PARTS))
+                          for p in TABLE))
         print("  growth exponent in functions:" + "".join(
             " %s %s" % (p, fmt2(slope([(total_funcs(c, k), v) for (c, k), v in
                                        data.get((kern, pol, p), {}).items()])))
             for p in PARTS))
 
-    # The series' cost for who keeps legacy: series / pristine.
-    print("\nseries / pristine, legacy (1.00: same):")
-    for meas in ("enable_us", "klp_enable_us", "checks_us", "nops_us",
-                 "transition_us", "offband_enable_us", "call_ps"):
-        s = data.get(("series", "legacy", meas), {})
-        p = data.get(("pristine", "legacy", meas), {})
-        common = sorted(set(s) & set(p))
-        ratios = [s[x] / p[x] for x in common if p[x] > 0]
-        if not ratios:
+    # The series' cost for who keeps legacy: series / pristine, per point
+    # (medians), and the spread of each point's samples around its median.
+    print("\nseries / pristine, legacy (1.00: same; each point's ratio of medians;"
+          " spread: the widest (max - min) / median of a point's samples, both kernels):")
+    for meas in RATIOS:
+        pol = "none" if meas == "call_ps_unpatched" else "legacy"
+        m = "call_ps" if meas == "call_ps_unpatched" else meas
+        s = data.get(("series", pol, m), {})
+        p = data.get(("pristine", pol, m), {})
+        common = sorted(x for x in set(s) & set(p) if p[x] > 0 and s[x] >= 0)
+        if not common:
             continue
-        ratios.sort()
-        med = ratios[len(ratios) // 2]
-        print("  %-18s median %.2f  (min %.2f, max %.2f, %d points)" %
-              (meas, med, ratios[0], ratios[-1], len(ratios)))
+        ratios = sorted(s[x] / p[x] for x in common)
+        spread = max(spread_of(raw.get((kern, pol, m), {}).get(x, []))
+                     for kern in ("series", "pristine") for x in common)
+        print("  %-18s median %.2f  (min %.2f, max %.2f, %d points; spread %.0f%%)" %
+              (meas, median(ratios), ratios[0], ratios[-1], len(ratios), 100 * spread))
         if meas == "klp_enable_us" and mode == "full":
-            big = [x for x in common if x[0] == 4096]
-            for x in big:
+            for x in [x for x in common if x[0] == 4096]:
                 print("    C=4096 k=%d: series %s, pristine %s, ratio %.2f" %
                       (x[1], fmt(s[x]), fmt(p[x]), s[x] / p[x]))
                 if s[x] > p[x] * 1.05:
@@ -128,6 +145,13 @@ def main():
     for f in failures:
         print("FAIL: " + f)
     return 1 if failures else 0
+
+
+def spread_of(vals):
+    """(max - min) / median of one point's samples; 0 for one sample."""
+    if len(vals) < 2 or median(vals) <= 0:
+        return 0.0
+    return (max(vals) - min(vals)) / median(vals)
 
 
 def fmt2(v):

@@ -57,6 +57,8 @@ lane_b() {
 	phase faults-smoke env FAULTS=legacy-replace,replace_set-supersede \
 		RESULT_FILE=faults-smoke "$PROJECT/harness/faults.sh" || true
 	phase bench-smoke env BENCH_MODE=smoke RESULT_FILE=bench-smoke "$PROJECT/harness/bench.sh" || true
+	phase bench-scale-smoke env BENCH_MODE=smoke RESULT_FILE=bench-scale-smoke \
+		"$PROJECT/harness/bench-scale.sh" || true
 }
 
 # Everything else runs on the assembled tree.

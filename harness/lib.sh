@@ -97,6 +97,24 @@ splat_lines() {
 	grep -nE 'WARNING: |BUG: |------------\[ cut here \]|INFO: (possible|trying|task)|possible (circular|recursive) locking|KASAN: |UBSAN: |Kernel panic|general protection fault|list_(add|del) corruption|kobject: .*(tried to init an initialized object|is not initialized)|KLP-KMEMLEAK-BEGIN' "$1" || true
 }
 
+# variant_fragment <variant>: the test kernel's configuration, changed
+# for one variant of make matrix (also make bench-scale's production run)
+variant_fragment() {
+	local drop=NONE add=
+	case $1 in
+	default-replace_set) add=CONFIG_KLP_DEFAULT_REPLACE_POLICY_REPLACE_SET=y ;;
+	default-tag) add=CONFIG_KLP_DEFAULT_REPLACE_POLICY_TAG=y ;;
+	policies-m)
+		drop='CONFIG_KLP_REPLACE_POLICY_(REPLACE_SET|TAG)='
+		add=$'CONFIG_KLP_REPLACE_POLICY_REPLACE_SET=m\nCONFIG_KLP_REPLACE_POLICY_TAG=m' ;;
+	production)
+		drop='CONFIG_(KASAN|PROVE_LOCKING|DEBUG_KMEMLEAK|DEBUG_ATOMIC_SLEEP|DEBUG_LIST|FAULT_INJECTION|FAILSLAB|FAIL_PAGE_ALLOC)' ;;
+	*) die "no such variant: $1" ;;
+	esac
+	grep -Ev "^($drop)" "$PROJECT/harness/test-kernel.config"
+	[ -z "$add" ] || echo "$add"
+}
+
 # pristine_worktree: $BUILD/pristine, the tree at $PRISTINE_TAG (a git
 # worktree of $TREE), checked out once.
 PRISTINE=$BUILD/pristine

@@ -25,23 +25,6 @@ mkdir -p "$RESULTS" "$BUILD/matrix"
 rm -f "$RESULTS/$RESULT_FILE"
 start=$(date +%s)
 
-# fragment <variant>: the test kernel's configuration, changed for it
-fragment() {
-	local drop=NONE add=
-	case $1 in
-	default-replace_set) add=CONFIG_KLP_DEFAULT_REPLACE_POLICY_REPLACE_SET=y ;;
-	default-tag) add=CONFIG_KLP_DEFAULT_REPLACE_POLICY_TAG=y ;;
-	policies-m)
-		drop='CONFIG_KLP_REPLACE_POLICY_(REPLACE_SET|TAG)='
-		add=$'CONFIG_KLP_REPLACE_POLICY_REPLACE_SET=m\nCONFIG_KLP_REPLACE_POLICY_TAG=m' ;;
-	production)
-		drop='CONFIG_(KASAN|PROVE_LOCKING|DEBUG_KMEMLEAK|DEBUG_ATOMIC_SLEEP|DEBUG_LIST|FAULT_INJECTION|FAILSLAB|FAIL_PAGE_ALLOC)' ;;
-	*) die "no such variant: $1" ;;
-	esac
-	grep -Ev "^($drop)" "$PROJECT/harness/test-kernel.config"
-	[ -z "$add" ] || echo "$add"
-}
-
 # kunitconfig <variant>: the project's kunitconfig, changed for it
 kunitconfig() {
 	case $1 in
@@ -82,7 +65,7 @@ for v in $VARIANTS; do
 		continue
 	fi
 	ln -sfn "$TREE" "$V/linux"
-	fragment "$v" > "$V/test-kernel.config"
+	variant_fragment "$v" > "$V/test-kernel.config"
 	info "matrix $v: kernel"
 	if ! BUILD=$V KERNEL_FRAGMENT=$V/test-kernel.config "$PROJECT/harness/kernel.sh"; then
 		record_check fail "matrix $v: kernel builds" "$V/logs/kernel-build.log"

@@ -12,8 +12,11 @@
 # step), nops_us (from the patch's kobject_add() to its first object's:
 # klp_add_nops() and, on the series, its sysfs files), transition_us (end
 # of klp_enable_patch() to the end of the transition), offband_enable_us
-# (a stacking off-band patch loaded with k patches enabled), slab_kb
-# (slab memory the update keeps), call_ps (a call of a patched function).
+# (a stacking patch loaded beside the cumulative one and k off-band
+# ones), slab_kb (slab memory the update keeps, k = 0), call_ps (a call
+# of kf0: patched by C functions, after the update at k = 0 and at the
+# largest k; policy "none": before any livepatch). Each timed measure is
+# taken REPS times per point.
 # All loads go through /scale/klp-load, one coprocess for the whole job:
 # forks cost up to a second in this guest.
 . /harness/lib.sh
@@ -27,10 +30,12 @@ kernel=${arg%%,*}
 F=4
 BASE=4096	# off-band patch i patches kf<BASE + F * i> ...
 if [ "${arg#*,}" = smoke ]; then
-	CS="32 256" KS="0 4" ROUNDS=5
+	CS="32 256" KS="0 4" ROUNDS=5 REPS=1
 else
-	CS="32 256 1024 4096" KS="0 16 64 256" ROUNDS=50
+	CS="32 256 1024 4096" KS="0 16 64 256" ROUNDS=50 REPS=3
 fi
+KMAX=256	# off-band patch KMAX is the stacking probe
+PROBE=klp_scale_p998
 POLICIES="legacy replace_set tag"
 [ "$kernel" = pristine ] && POLICIES=legacy
 
@@ -137,43 +142,108 @@ hot() {
 	read -r CALL_PS < /sys/module/klp_scale_target/parameters/call_ps
 }
 
+# Slab memory the last load allocated and still holds (KiB): kmem
+# tracepoints from its start to the end of its transition, as make
+# bench's slab_kb (harness/guest/bench.sh); kmemleak's own metadata
+# excluded, -1 when the ring buffer lost events.
+slab_load() {
+	local e
+	for e in kmalloc kmem_cache_alloc kfree kmem_cache_free; do
+		echo 1 > "$T/events/kmem/$e/enable"
+	done
+	echo > $T/trace
+	echo 1 > $T/tracing_on
+	load_mod "$@"
+	echo 0 > $T/tracing_on
+	for e in kmalloc kmem_cache_alloc kfree kmem_cache_free; do
+		echo 0 > "$T/events/kmem/$e/enable"
+	done
+	SLAB_KB=$(awk '/ (kmalloc|kmem_cache_alloc): / && !/call_site=__alloc_object\+/ {
+		for (i = 1; i <= NF; i++) {
+			if ($i ~ /^ptr=/) p = $i
+			if ($i ~ /^bytes_alloc=/) { sub(/^bytes_alloc=/, "", $i); b = $i }
+		}
+		live[p] = b
+	}
+	/ (kfree|kmem_cache_free): / {
+		for (i = 1; i <= NF; i++) if ($i ~ /^ptr=/) delete live[$i]
+	}
+	/LOST/ { lost = 1 }
+	END {
+		for (p in live) sum += live[p]
+		if (lost) print "-1"; else printf "%d\n", (sum + 512) / 1024
+	}' $T/trace)
+}
+
+# The cumulative update: $new replaces $old (C functions each); the
+# off-band patches 0 .. k - 1 must be loaded. Legacy's update replaces
+# them too, and they are removed after it.
+old=klp_scale_p900 new=klp_scale_p901
+update() {	# update <policy> <C> <k> [slab]
+	local mods i
+	if [ -n "$4" ]; then
+		slab_load $new $(cum_params $1) first=0 count=$2
+		sample "$1" slab_kb "$2" "$3" "$SLAB_KB"
+	else
+		traced_load $new $(cum_params $1) first=0 count=$2
+		sample "$1" enable_us "$2" "$3" "$ENABLE_US"
+		sample "$1" transition_us "$2" "$3" "$TRANS_US"
+		sample "$1" checks_us "$2" "$3" "$CHECKS_US"
+		sample "$1" nops_us "$2" "$3" "$NOPS_US"
+		read -r ns < /sys/module/$new/parameters/enable_ns
+		sample "$1" klp_enable_us "$2" "$3" $((ns / 1000))
+	fi
+	mods=$old
+	if [ "$1" = legacy ]; then
+		for ((i = 0; i < have; i++)); do mods="$mods $(off_name $i)"; done
+		have=0
+	fi
+	rm_mods $mods
+	local tmp=$old
+	old=$new new=$tmp
+}
+
+offband_upto() {	# offband_upto <policy> <k>: off-band patches 0 .. k - 1 loaded
+	for ((; have < $2; have++)); do
+		load_mod "$(off_name $have)" $(off_params "$1" $have)
+	done
+}
+
 insmod $D/klp_scale_target.ko
 hot
+sample none call_ps 0 0 "$CALL_PS"
 
 for policy in $POLICIES; do
 	for C in $CS; do
-		old=klp_scale_p900 new=klp_scale_p901
 		load_mod $old $(cum_params $policy) first=0 count=$C
 		have=0
 		for k in $KS; do
-			# Legacy's update replaced the off-band patches: load them again.
-			for ((i = have; i < k; i++)); do
-				load_mod "$(off_name $i)" $(off_params $policy $i)
-				[ $i -eq $((k - 1)) ] && sample $policy offband_enable_us $C $k "$ENABLE_US"
+			for ((r = 0; r < REPS; r++)); do
+				offband_upto $policy "$k"
+				update $policy "$C" "$k"
 			done
-			have=$k
-			[ $k -eq 0 ] && { hot; sample $policy call_ps $C 0 "$CALL_PS"; }
-			traced_load $new $(cum_params $policy) first=0 count=$C
-			sample $policy enable_us $C $k "$ENABLE_US"
-			sample $policy transition_us $C $k "$TRANS_US"
-			sample $policy checks_us $C $k "$CHECKS_US"
-			sample $policy nops_us $C $k "$NOPS_US"
-			read -r ns < /sys/module/$new/parameters/enable_ns
-			sample $policy klp_enable_us $C $k $((ns / 1000))
-			rm_mods $old
-			if [ $policy = legacy ]; then
-				mods=
-				for ((i = 0; i < have; i++)); do mods="$mods $(off_name $i)"; done
-				rm_mods $mods
-				have=0
+			offband_upto $policy "$k"
+			# A stacking patch loaded beside the k off-band ones and
+			# the cumulative one, then disabled.
+			for ((r = 0; r < REPS; r++)); do
+				load_mod $PROBE $(off_params $policy "$KMAX")
+				sample $policy offband_enable_us "$C" "$k" "$ENABLE_US"
+				kl "disable $PROBE"
+				[ "$REPLY_LINE" = "disable $PROBE 0" ] || die_scale "$REPLY_LINE"
+				rm_mods $PROBE
+			done
+			if [ "$k" -eq 0 ]; then
+				hot
+				sample $policy call_ps "$C" 0 "$CALL_PS"
+				update $policy "$C" 0 slab
 			fi
-			tmp=$old old=$new new=$tmp
 		done
 		hot
-		sample $policy call_ps $C "$k" "$CALL_PS"
+		sample $policy call_ps "$C" "$k" "$CALL_PS"
 		# One legacy replacing patch sweeps everything away, then goes.
 		load_mod klp_scale_p999 replace=1 first=0 count=1
 		kl "disable klp_scale_p999"
+		[ "$REPLY_LINE" = "disable klp_scale_p999 0" ] || die_scale "$REPLY_LINE"
 		mods="$old klp_scale_p999"
 		for ((i = 0; i < have; i++)); do mods="$mods $(off_name $i)"; done
 		rm_mods $mods

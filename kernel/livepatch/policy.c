@@ -756,8 +756,8 @@ bool klp_policy_replaces(const struct klp_patch *patch,
 static int klp_record_replaced(struct klp_patch *patch)
 {
 	struct klp_patch *old_patch;
-	size_t len = 1;
-	char *names;
+	size_t len = 1, n;
+	char *names, *p;
 
 	klp_for_each_replaced_patch(patch, old_patch)
 		len += strlen(old_patch->mod->name) + 1;
@@ -766,10 +766,14 @@ static int klp_record_replaced(struct klp_patch *patch)
 	if (!names)
 		return -ENOMEM;
 
+	/* A write position, not strcat(): linear in the replaced patches. */
+	p = names;
 	klp_for_each_replaced_patch(patch, old_patch) {
-		if (*names)
-			strcat(names, " ");
-		strcat(names, old_patch->mod->name);
+		if (p != names)
+			*p++ = ' ';
+		n = strlen(old_patch->mod->name);
+		memcpy(p, old_patch->mod->name, n);
+		p += n;
 	}
 	patch->replaced_names = names;
 
