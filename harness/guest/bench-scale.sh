@@ -7,10 +7,8 @@
 #   SCALE,<kernel>,<policy>,<measure>,<C>,<k>,<value>
 # Measures: enable_us (finit_module() of the update: module load, init,
 # klp_enable_patch()), klp_enable_us (klp_enable_patch() alone),
-# checks_us (the policy's decision and the checks: klp_policy_prepare()
-# on the series, klp_is_patch_compatible() on pristine, to the next
-# step), nops_us (from the patch's kobject_add() to its first object's:
-# klp_add_nops() and, on the series, its sysfs files), transition_us (end
+# checks_us and nops_us (the policy's decision and checks, and
+# klp_add_nops() with the kobjects: see split_trace()), transition_us (end
 # of klp_enable_patch() to the end of the transition), offband_enable_us
 # (a stacking patch loaded beside the cumulative one and k off-band
 # ones), slab_kb (slab memory the update keeps, k = 0), call_ps (a call
@@ -26,24 +24,37 @@ D=/scale
 read -r cmdline < /proc/cmdline
 arg=${cmdline##*klp.scale=}
 arg=${arg%% *}
-kernel=${arg%%,*}
+IFS=, read -r kernel policy C mode <<< "$arg"
 F=4
 BASE=4096	# off-band patch i patches kf<BASE + F * i> ...
-if [ "${arg#*,}" = smoke ]; then
-	CS="32 256" KS="0 4" ROUNDS=5 REPS=1
+if [ "$mode" = smoke ]; then
+	KS="0 4" ROUNDS=5
 else
-	CS="32 256 1024 4096" KS="0 16 64 256" ROUNDS=50 REPS=3
+	KS="0 16 64 256" ROUNDS=50
 fi
 KMAX=256	# off-band patch KMAX is the stacking probe
 PROBE=klp_scale_p998
-POLICIES="legacy replace_set tag"
-[ "$kernel" = pristine ] && POLICIES=legacy
+
+# reps <k>: timed updates at k. A legacy update replaces the k off-band
+# patches, which are loaded again before each one (0.1 s each here).
+reps() {
+	if [ "$mode" = smoke ]; then
+		echo 1
+	elif [ "$policy" != legacy ] || [ "$1" -le 16 ]; then
+		echo 3
+	elif [ "$1" -le 64 ]; then
+		echo 2
+	else
+		echo 1
+	fi
+}
 
 echo 1 > /proc/sys/kernel/printk
 echo scan=off > /sys/kernel/debug/kmemleak 2>/dev/null || true
 trap 'echo 7 > /proc/sys/kernel/printk; echo "bench-scale: kernel log"; dmesg' EXIT
 
-sample() { echo "SCALE,$kernel,$1,$2,$3,$4,$5"; }
+# sample <measure> <k> <value> [policy]
+sample() { echo "SCALE,$kernel,${4:-$policy},$1,$C,$2,$3"; }
 die_scale() { echo "SCALE-ERROR: $*"; exit 1; }
 
 coproc KL { "$D/klp-load"; }
@@ -68,9 +79,12 @@ rm_mods() {
 	[ "$REPLY_LINE" = "rmmod 0" ] || die_scale "$REPLY_LINE"
 }
 
+# cum_params <policy> <k>: the cumulative patch; legacy's carries the k
+# off-band fixes' functions (a legacy cumulative patch merges them, or
+# its update would revert them), so its update adds no nops.
 cum_params() {
 	case $1 in
-	legacy) echo "replace=1" ;;
+	legacy) echo "replace=1 extra_first=$BASE extra_count=$((F * $2))" ;;
 	replace_set) echo "policy=replace_set replace_set=0" ;;
 	tag) echo "policy=tag replace_tag=1" ;;
 	esac
@@ -88,43 +102,60 @@ off_params() {
 
 off_name() { printf 'klp_scale_p%03d' "$1"; }
 
+# The stacking probe: legacy's stacks on the cumulative patch's first
+# functions, a scoped one patches functions of its own.
+probe_params() {
+	if [ "$1" = legacy ]; then
+		echo "first=0 count=$F"
+	else
+		off_params "$1" $KMAX
+	fi
+}
+
 T=/sys/kernel/debug/tracing
 echo 0 > $T/tracing_on
 echo nop > $T/current_tracer
 : > $T/set_ftrace_filter
-for f in klp_policy_prepare klp_is_patch_compatible kobject_init kobject_add; do
-	echo "$f" >> $T/set_ftrace_filter 2>/dev/null || true
+# lib/ is built without ftrace hooks: the marks are livepatch functions.
+for f in klp_policy_prepare klp_is_patch_compatible klp_policy_add_files \
+	 klp_init_object_loaded; do
+	echo "$f" >> $T/set_ftrace_filter || die_scale "cannot trace $f"
 done
 echo 65536 > $T/buffer_size_kb
 
-# The split of the last traced load: CHECKS_US, NOPS_US.
+# The split of the last traced load, from the entry stamps of the marks:
+# CHECKS_US from klp_policy_prepare() to klp_policy_add_files() (the
+# policy's decision and the checks, then the patch's kobject_add()),
+# NOPS_US from there to the first klp_init_object_loaded() (klp_add_nops()
+# and the kobjects of the first object and its functions). Pristine 6.12 has no mark between its checks
+# (klp_is_patch_compatible(): the states of the enabled patches) and
+# klp_add_nops(): CHECKS_US is empty there and NOPS_US, from
+# klp_is_patch_compatible(), includes klp_init_patch_early() and the
+# patch's kobject_add().
 split_trace() {
-	local task cpu flags ts fn rest us start= pstart= init= add1= add2=
-	while read -r task cpu flags ts fn rest; do
-		[ "${task#klp-load-}" != "$task" ] || continue
-		ts=${ts%:}
-		us=$((${ts%.*} * 1000000 + 10#${ts#*.}))
-		case $fn in
-		klp_policy_prepare) start=$us ;;
-		klp_is_patch_compatible) [ -n "$start" ] || pstart=$us ;;
-		kobject_init) [ -n "$pstart" ] && [ -z "$init" ] && init=$us ;;
-		kobject_add)
-			[ -n "$start$pstart" ] || continue
-			if [ -z "$add1" ]; then
-				add1=$us
-			else
-				add2=$us
-				break
-			fi ;;
-		esac
-	done < $T/trace
-	[ -n "$add2" ] || die_scale "trace of the update incomplete"
-	if [ -n "$start" ]; then
-		CHECKS_US=$((add1 - start))
-	else
-		CHECKS_US=$((init - pstart))
+	local r
+	r=$(awk '$1 ~ /^klp-load-/ {
+		ts = $4; sub(/:$/, "", ts); fn = $5
+		if ((fn == "klp_policy_prepare" || fn == "klp_is_patch_compatible") && start == "")
+			start = ts
+		else if (fn == "klp_policy_add_files" && files == "")
+			files = ts
+		else if (fn == "klp_init_object_loaded" && obj == "")
+			obj = ts
+	}
+	END {
+		if (start == "" || obj == "")
+			print "-"
+		else if (files == "")
+			printf " %d\n", (obj - start) * 1e6 + 0.5
+		else
+			printf "%d %d\n", (files - start) * 1e6 + 0.5, (obj - files) * 1e6 + 0.5
+	}' $T/trace)
+	if [ "$r" = - ]; then
+		head -40 $T/trace
+		die_scale "trace of the update incomplete"
 	fi
-	NOPS_US=$((add2 - add1))
+	CHECKS_US=${r% *} NOPS_US=${r#* }
 }
 
 traced_load() {
@@ -175,26 +206,29 @@ slab_load() {
 	}' $T/trace)
 }
 
-# The cumulative update: $new replaces $old (C functions each); the
-# off-band patches 0 .. k - 1 must be loaded. Legacy's update replaces
-# them too, and they are removed after it.
+# The cumulative update: $new replaces $old (C functions each, legacy's
+# plus the off-band functions); the off-band patches 0 .. k - 1 must be
+# loaded, and are removed after a legacy update (it replaced them).
 old=klp_scale_p900 new=klp_scale_p901
-update() {	# update <policy> <C> <k> [slab]
+update() {	# update <k> [slab|untimed]
 	local mods i
-	if [ -n "$4" ]; then
-		slab_load $new $(cum_params $1) first=0 count=$2
-		sample "$1" slab_kb "$2" "$3" "$SLAB_KB"
-	else
-		traced_load $new $(cum_params $1) first=0 count=$2
-		sample "$1" enable_us "$2" "$3" "$ENABLE_US"
-		sample "$1" transition_us "$2" "$3" "$TRANS_US"
-		sample "$1" checks_us "$2" "$3" "$CHECKS_US"
-		sample "$1" nops_us "$2" "$3" "$NOPS_US"
+	case ${2:-} in
+	slab)
+		slab_load $new $(cum_params $policy "$1") first=0 count=$C
+		sample slab_kb "$1" "$SLAB_KB" ;;
+	untimed)
+		load_mod $new $(cum_params $policy "$1") first=0 count=$C ;;
+	*)
+		traced_load $new $(cum_params $policy "$1") first=0 count=$C
+		sample enable_us "$1" "$ENABLE_US"
+		sample transition_us "$1" "$TRANS_US"
+		[ -n "$CHECKS_US" ] && sample checks_us "$1" "$CHECKS_US"
+		sample nops_us "$1" "$NOPS_US"
 		read -r ns < /sys/module/$new/parameters/enable_ns
-		sample "$1" klp_enable_us "$2" "$3" $((ns / 1000))
-	fi
+		sample klp_enable_us "$1" $((ns / 1000)) ;;
+	esac
 	mods=$old
-	if [ "$1" = legacy ]; then
+	if [ "$policy" = legacy ]; then
 		for ((i = 0; i < have; i++)); do mods="$mods $(off_name $i)"; done
 		have=0
 	fi
@@ -203,50 +237,45 @@ update() {	# update <policy> <C> <k> [slab]
 	old=$new new=$tmp
 }
 
-offband_upto() {	# offband_upto <policy> <k>: off-band patches 0 .. k - 1 loaded
-	for ((; have < $2; have++)); do
-		load_mod "$(off_name $have)" $(off_params "$1" $have)
+offband_upto() {	# offband_upto <k>: off-band patches 0 .. k - 1 loaded
+	for ((; have < $1; have++)); do
+		load_mod "$(off_name $have)" $(off_params $policy $have)
 	done
 }
 
+# One policy and one C per boot: taking a large patch away costs a
+# Tasks RCU grace period per function (ftrace), minutes at C = 4096,
+# where a new boot costs seconds. Nothing is ever removed but what an
+# update replaced.
 insmod $D/klp_scale_target.ko
 hot
-sample none call_ps 0 0 "$CALL_PS"
-
-for policy in $POLICIES; do
-	for C in $CS; do
-		load_mod $old $(cum_params $policy) first=0 count=$C
-		have=0
-		for k in $KS; do
-			for ((r = 0; r < REPS; r++)); do
-				offband_upto $policy "$k"
-				update $policy "$C" "$k"
-			done
-			offband_upto $policy "$k"
-			# A stacking patch loaded beside the k off-band ones and
-			# the cumulative one, then disabled.
-			for ((r = 0; r < REPS; r++)); do
-				load_mod $PROBE $(off_params $policy "$KMAX")
-				sample $policy offband_enable_us "$C" "$k" "$ENABLE_US"
-				kl "disable $PROBE"
-				[ "$REPLY_LINE" = "disable $PROBE 0" ] || die_scale "$REPLY_LINE"
-				rm_mods $PROBE
-			done
-			if [ "$k" -eq 0 ]; then
-				hot
-				sample $policy call_ps "$C" 0 "$CALL_PS"
-				update $policy "$C" 0 slab
-			fi
-		done
-		hot
-		sample $policy call_ps "$C" "$k" "$CALL_PS"
-		# One legacy replacing patch sweeps everything away, then goes.
-		load_mod klp_scale_p999 replace=1 first=0 count=1
-		kl "disable klp_scale_p999"
-		[ "$REPLY_LINE" = "disable klp_scale_p999 0" ] || die_scale "$REPLY_LINE"
-		mods="$old klp_scale_p999"
-		for ((i = 0; i < have; i++)); do mods="$mods $(off_name $i)"; done
-		rm_mods $mods
+sample call_ps 0 "$CALL_PS" none
+load_mod $old $(cum_params $policy 0) first=0 count=$C
+have=0
+for k in $KS; do
+	# Legacy: the cumulative patch takes the k fixes' functions first,
+	# untimed, so that a timed update registers no new function.
+	[ "$policy" = legacy ] && [ "$k" -gt 0 ] && update "$k" untimed
+	for ((r = 0; r < $(reps "$k"); r++)); do
+		offband_upto "$k"
+		update "$k"
 	done
+	offband_upto "$k"
+	# A stacking patch loaded beside the cumulative and the k off-band
+	# patches, then disabled.
+	for ((r = 0; r < $(reps "$k"); r++)); do
+		load_mod $PROBE $(probe_params $policy)
+		sample offband_enable_us "$k" "$ENABLE_US"
+		kl "disable $PROBE"
+		[ "$REPLY_LINE" = "disable $PROBE 0" ] || die_scale "$REPLY_LINE"
+		rm_mods $PROBE
+	done
+	if [ "$k" -eq 0 ]; then
+		hot
+		sample call_ps 0 "$CALL_PS"
+		update 0 slab
+	fi
 done
+hot
+sample call_ps "$k" "$CALL_PS"
 echo "SCALE-DONE"

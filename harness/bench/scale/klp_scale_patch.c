@@ -2,8 +2,10 @@
 /*
  * klp_scale_patch.c - a livepatch of klp_scale_target for make bench-scale
  *
- * Patches kf<first> .. kf<first + count - 1> of klp_scale_target, all
- * with the same new function. Built once per kernel as klp_scale_p000;
+ * Patches kf<first> .. kf<first + count - 1> of klp_scale_target, and
+ * kf<extra_first> .. kf<extra_first + extra_count - 1> (a legacy
+ * cumulative patch that merged off-band fixes), all with the same new
+ * function. Built once per kernel as klp_scale_p000;
  * harness/bench-scale.sh copies the module under other names. On the
  * series' kernel the policy comes from module parameters
  * (klp_test_policy.h); on pristine 6.12 only replace= exists.
@@ -35,6 +37,10 @@ static int first;
 module_param(first, int, 0400);
 static int count;
 module_param(count, int, 0400);
+static int extra_first;
+module_param(extra_first, int, 0400);
+static int extra_count;
+module_param(extra_count, int, 0400);
 
 /* How long klp_enable_patch() took. */
 static u64 enable_ns;
@@ -60,21 +66,23 @@ static struct klp_patch patch = {
 
 static int klp_scale_init(void)
 {
+	int i, n = count + extra_count, ret;
 	u64 start;
-	int i, ret;
 
-	if (first < 0 || count < 1 || count > SCALE_MAX_FUNCS)
+	if (first < 0 || count < 1 || extra_first < 0 || extra_count < 0 ||
+	    n > SCALE_MAX_FUNCS)
 		return -EINVAL;
 
 	/* vmalloc: not slab, so that the series' slab costs stand out. */
-	funcs = vzalloc(array_size(count + 1, sizeof(*funcs)));
-	names = vzalloc(array_size(count, sizeof(*names)));
+	funcs = vzalloc(array_size(n + 1, sizeof(*funcs)));
+	names = vzalloc(array_size(n, sizeof(*names)));
 	if (!funcs || !names) {
 		ret = -ENOMEM;
 		goto err;
 	}
-	for (i = 0; i < count; i++) {
-		snprintf(names[i], sizeof(names[i]), "kf%d", first + i);
+	for (i = 0; i < n; i++) {
+		snprintf(names[i], sizeof(names[i]), "kf%d",
+			 i < count ? first + i : extra_first + i - count);
 		funcs[i].old_name = names[i];
 		funcs[i].new_func = scale_new_fn;
 	}
