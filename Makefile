@@ -65,7 +65,7 @@ doc-examples: kernel ## every C example in Documentation/livepatch/*.rst builds 
 
 bench: initramfs ## what scoped replacement saves, then bench-scale: tables, build/bench/, build/bench-scale/
 	@$(H)/bench.sh
-	@[ "$${BENCH_MODE:-full}" = foldin ] || $(H)/bench-scale.sh
+	@case "$${BENCH_MODE:-full}" in full|smoke) $(H)/bench-scale.sh ;; esac
 
 bench-scale: initramfs ## C = 32..4096 functions, k = 0..256 off-band, beside pristine 6.12 (BENCH_VARIANT=production)
 	@$(H)/bench-scale.sh

@@ -404,6 +404,14 @@ def main():
         asleep = data.get(("stall_sleeper_still_asleep", "replace_set", x), [])
         print("   sleeper wakes after %d s: legacy %.1f ms (%s), replace_set %.1f ms (%s), ratio %.1f" % (
             x, med(leg) / 1000, spread(leg), med(sc) / 1000, spread(sc), ratio(med(leg), med(sc))))
+        kleg = data.get(("stall_kernel_us", "legacy", x), [])
+        ksc = data.get(("stall_kernel_us", "replace_set", x), [])
+        if kleg and ksc:
+            print("   of which klp_enable_patch() to \"patching complete\": legacy %.1f ms (%s), "
+                  "replace_set %.1f ms (%s); the rest is insmod's fork, exec and module load" % (
+                      med(kleg) / 1000, spread(kleg), med(ksc) / 1000, spread(ksc)))
+            print("   replace_set samples (ms): insmod->done %s; kernel part %s" % (
+                " ".join("%.0f" % (v / 1000) for v in sc), " ".join("%.0f" % (v / 1000) for v in ksc)))
         print("   replace_set completed with the sleeper still asleep: %d of %d runs" % (sum(asleep), len(asleep)))
         if not asleep or sum(asleep) != len(asleep):
             failures.append("replace_set update did not complete while the sleeper slept")

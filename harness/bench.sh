@@ -8,7 +8,8 @@
 # initramfs, runs harness/guest/bench.sh and turns its samples into
 # $BUILD/bench/bench.csv, bench.svg and the table printed at the end.
 # BENCH_MODE=smoke runs the tiny version make check uses, BENCH_MODE=foldin
-# only the fold-in measurement, repeated (into $BUILD/bench-foldin).
+# only the fold-in measurement, repeated (into $BUILD/bench-foldin),
+# BENCH_MODE=stall only the stall, ten times (into $BUILD/bench-stall).
 . "$(dirname "$0")/lib.sh"
 RESULT_FILE=${RESULT_FILE:-bench}
 
@@ -19,6 +20,7 @@ MODE=${BENCH_MODE:-full}
 NFUNCS=320
 B=$BUILD/bench
 [ "$MODE" = foldin ] && B=$BUILD/bench-foldin
+[ "$MODE" = stall ] && B=$BUILD/bench-stall
 rm -rf "$B"
 mkdir -p "$B/mods" "$B/root/bench" "$LOGS"
 start=$(date +%s)
@@ -70,6 +72,8 @@ fi
 	{ record_check fail "bench ($MODE): results" "$B/samples.csv"; exit 1; }
 if [ "$MODE" = foldin ]; then
 	record_check pass "bench ($MODE): supersede folds the fix in with no unfixed call"
+elif [ "$MODE" = stall ]; then
+	record_check pass "bench ($MODE): the scoped update completes while the sleeper sleeps"
 else
 	record_check pass "bench ($MODE): scoped replace transitions C, legacy C + kF; stall avoided; fold-in without unfixed calls"
 fi

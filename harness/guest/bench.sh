@@ -4,7 +4,8 @@
 # Prints one "BENCH,<measure>,<policy>,<x>,<value>" line per sample;
 # harness/bench-report.py turns them into the table, CSV and plot.
 # klp.bench=smoke on the command line runs a tiny version for make check,
-# klp.bench=foldin only the fold-in measurement (section 5).
+# klp.bench=foldin only the fold-in measurement (section 5), klp.bench=stall
+# only the stall (section 2), ten times.
 . /harness/lib.sh
 set -e
 
@@ -17,6 +18,8 @@ if [ "$mode" = smoke ]; then
 	KS="0 1" REPEAT=1 LAT_REPEAT=1 PROBES=3 NS="1 2" ROUNDS=20 STALL_WAKE=5
 elif [ "$mode" = foldin ]; then
 	REPEAT=5
+elif [ "$mode" = stall ]; then
+	REPEAT=10 STALL_WAKE=5
 else
 	# The latency samples are the noisiest (single ms spans), hence more.
 	KS="0 1 4 16 64" REPEAT=3 LAT_REPEAT=5 PROBES=20 NS="1 4 16 64" ROUNDS=200 STALL_WAKE=5
@@ -48,10 +51,11 @@ scope() {
 	esac
 }
 
-# span_us <module>: microseconds from this script's "insmod <module>"
-# marker to the livepatch's "patching complete", in one dmesg pass
+# span_us <module> [<start line>]: microseconds from this script's
+# "insmod <module>" marker (or the last <start line>) to the livepatch's
+# "patching complete", in one dmesg pass
 span_us() {
-	dmesg | awk -v m="klp_bench: insmod $1" -v c="livepatch: '$1': patching complete" '
+	dmesg | awk -v m="${2:-klp_bench: insmod $1}" -v c="livepatch: '$1': patching complete" '
 		function us(l) { sub(/^\[ */, "", l); sub(/\].*/, "", l); split(l, t, "."); return t[1] * 1000000 + t[2] }
 		index($0, m) { s = us($0) }
 		index($0, c) { e = us($0) }
@@ -202,7 +206,7 @@ offband() {	# offband <policy> <from> <to>: load off-band fixes from..to-1
 
 # klp.bench=foldin runs only section 5, with more repeats.
 if [ "$mode" != foldin ]; then
-	for policy in replace_set tag; do
+	[ "$mode" = stall ] || for policy in replace_set tag; do
 		insmod $MODS/klp_bench_target.ko
 		load klp_bench_p00 $(scope $policy cumulative) first=0 count=$C
 		have=0
@@ -217,6 +221,7 @@ if [ "$mode" != foldin ]; then
 
 	# Legacy: the first update at each k replaces the k fixes too, so it must
 	# carry them; the next ones replace a cumulative patch that carries them.
+	[ "$mode" = stall ] || {
 	insmod $MODS/klp_bench_target.ko
 	load klp_bench_p00 replace=1 first=0 count=$C
 	for k in $KS; do
@@ -234,6 +239,7 @@ if [ "$mode" != foldin ]; then
 		update legacy "$k" $((C + k * F)) slab
 	done
 	unload_all
+	}
 
 	# 2. Stall: a task sleeps in the off-band fix's code during the update.
 	for policy in legacy replace_set; do
@@ -254,12 +260,16 @@ if [ "$mode" != foldin ]; then
 			load klp_bench_p01 $(scope $policy cumulative) first=0 $extra
 			asleep=$(cat /sys/module/klp_bench_p02/parameters/sleep)
 			sample stall_us $policy "$STALL_WAKE" "$(span_us klp_bench_p01)"
+			# The kernel's part: klp_enable_patch() to "patching complete".
+			sample stall_kernel_us $policy "$STALL_WAKE" "$(span_us klp_bench_p01 "livepatch: enabling patch 'klp_bench_p01'")"
 			sample stall_sleeper_still_asleep $policy "$STALL_WAKE" "$([ "$asleep" = Y ] && echo 1 || echo 0)"
 			wait $waker
 			echo 0 > /sys/module/klp_bench_target/parameters/sleeper
 			unload_all
 		done
 	done
+
+	[ "$mode" = stall ] && { echo "BENCH-DONE"; exit 0; }
 
 	# 3. Enable latency against the number of loaded patches (replace_set):
 	# enable_ns is a whole klp_enable_patch() of a new set's patch (policy,
