@@ -147,17 +147,24 @@ lane() {
 # One guest per (kernel, policy, C), two at a time (TCG runs a guest on
 # one host thread): the series' and pristine's legacy runs side by side,
 # so that both see the same machine, then the scoped policies.
+# kill_tree <pid>: a lane and the guest it runs, when the other lane failed
+kill_tree() {
+	local c
+	for c in $(pgrep -P "$1"); do kill_tree "$c"; done
+	kill "$1" 2>/dev/null || true
+}
+
 if [ "$MODE" = smoke ]; then
-	lane series:legacy > "$LOGS/bench-scale-lane1.log" 2>&1 &
-	lane1=$!
-	lane series:replace_set || exit 1
-	wait $lane1 || { cat "$LOGS/bench-scale-lane1.log"; exit 1; }
+	lanes=("series:legacy" "series:replace_set")
 else
-	lane series:legacy series:tag > "$LOGS/bench-scale-lane1.log" 2>&1 &
-	lane1=$!
-	lane pristine:legacy series:replace_set || exit 1
-	wait $lane1 || { cat "$LOGS/bench-scale-lane1.log"; exit 1; }
+	lanes=("series:legacy series:tag" "pristine:legacy series:replace_set")
 fi
+# shellcheck disable=SC2086 # one word per run
+lane ${lanes[0]} > "$LOGS/bench-scale-lane1.log" 2>&1 &
+lane1=$!
+# shellcheck disable=SC2086
+lane ${lanes[1]} || { kill_tree $lane1; wait; exit 1; }
+wait $lane1 || { cat "$LOGS/bench-scale-lane1.log"; exit 1; }
 cat "$B"/samples-*.csv > "$B/samples.csv"
 
 /usr/bin/python3 "$PROJECT/harness/bench-scale-report.py" "$B/samples.csv" "$B" "$MODE" ||
