@@ -35,9 +35,12 @@ fi
 KMAX=256	# off-band patch KMAX is the stacking probe
 PROBE=klp_scale_p998
 
-# reps <k>: timed updates at k. A legacy update replaces the k off-band
-# patches, which are loaded again before each one (0.1 s each here).
-reps() {
+# A legacy update replaces the k off-band patches, which are loaded again
+# before each one (a third of a second each here): legacy goes to k = 256
+# only at C = 4096, once, and twice at k = 64.
+[ "$policy" = legacy ] && [ "$C" != 4096 ] && [ "$mode" != smoke ] && KS="0 16 64"
+
+reps() {	# reps <k>: timed updates at k
 	if [ "$mode" = smoke ]; then
 		echo 1
 	elif [ "$policy" != legacy ] || [ "$1" -le 16 ]; then
