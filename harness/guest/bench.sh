@@ -260,7 +260,8 @@ if [ "$mode" != foldin ]; then
 			load klp_bench_p01 $(scope $policy cumulative) first=0 $extra
 			asleep=$(cat /sys/module/klp_bench_p02/parameters/sleep)
 			sample stall_us $policy "$STALL_WAKE" "$(span_us klp_bench_p01)"
-			# The kernel's part: klp_enable_patch() to "patching complete".
+			# From "enabling patch" (__klp_enable_patch(): after the
+			# decision, the checks and the nops) to "patching complete".
 			sample stall_kernel_us $policy "$STALL_WAKE" "$(span_us klp_bench_p01 "livepatch: enabling patch 'klp_bench_p01'")"
 			sample stall_sleeper_still_asleep $policy "$STALL_WAKE" "$([ "$asleep" = Y ] && echo 1 || echo 0)"
 			wait $waker
