@@ -28,8 +28,12 @@ if [ -n "${BENCH_VARIANT:-}" ]; then
 	ln -sfn "$TREE" "$V/linux"
 	variant_fragment "$BENCH_VARIANT" > "$V/test-kernel.config"
 	info "bench-scale: the $BENCH_VARIANT kernel in $V"
-	BUILD=$V KERNEL_FRAGMENT=$V/test-kernel.config "$PROJECT/harness/kernel.sh"
-	BUILD=$V "$PROJECT/harness/initramfs.sh" > /dev/null
+	BUILD=$V KERNEL_FRAGMENT=$V/test-kernel.config "$PROJECT/harness/kernel.sh" &&
+		BUILD=$V "$PROJECT/harness/initramfs.sh" > /dev/null || {
+		record_check fail "bench-scale ($BENCH_VARIANT): kernel" "$V/logs/kernel-build.log"
+		exit 1
+	}
+	export RESULTS
 	BUILD=$V BENCH_VARIANT= exec "$0"
 fi
 [ -f "$OBJ/vmlinux" ] || die "no test kernel in $OBJ: run 'make kernel' first"
@@ -37,6 +41,7 @@ fi
 MODE=${BENCH_MODE:-full}
 NF=5124		# 4096 for the cumulative patches, 4 for each of 256 off-band + a probe
 B=$BUILD/bench-scale
+[ "$MODE" = smoke ] && B=$BUILD/bench-scale-smoke
 POBJ=$BUILD/obj-pristine
 rm -rf "$B"
 mkdir -p "$B" "$LOGS"
@@ -106,7 +111,7 @@ for kernel in $KERNELS; do
 	cat "$BUILD/initramfs.cpio.gz" "$B/$kernel.cpio.gz" > "$B/$kernel-initramfs.cpio.gz"
 done
 
-timeout=900
+timeout=900	# per guest; C = 4096 takes longer
 khz=$(awk -F: '/^cpu MHz/ {printf "%d", $2 * 1000; exit}' /proc/cpuinfo)
 clock="tsc_early_khz=${khz:-2000000} tsc=reliable"
 CS="32 256 1024 4096"
@@ -117,6 +122,8 @@ boot() {
 	local kimg=$OBJ/arch/x86/boot/bzImage arg=$1,$2,$3 log
 	[ "$1" = pristine ] && kimg=$POBJ/arch/x86/boot/bzImage
 	[ "$MODE" = smoke ] && arg=$arg,smoke
+	local timeout=$timeout
+	[ "$3" -ge 4096 ] && timeout=2400
 	log=$LOGS/bench-scale-$1-$2-$3-console.log
 	# One vCPU, as make bench: see harness/bench.sh.
 	QEMU_KERNEL=$kimg QEMU_LOG=$log QEMU_SMP=1 \
@@ -156,6 +163,11 @@ kill_tree() {
 
 if [ "$MODE" = smoke ]; then
 	lanes=("series:legacy" "series:replace_set")
+elif [ -n "${SCALE_LANES:-}" ]; then
+	# SCALE_LANES="<kernel>:<policy>... | <kernel>:<policy>...": a part again
+	lanes=("${SCALE_LANES%%|*}" "${SCALE_LANES#*|}")
+	KERNELS=$(echo "$SCALE_LANES" | grep -o 'pristine' | head -1)
+	KERNELS="series${KERNELS:+ pristine}"
 else
 	lanes=("series:legacy series:tag" "pristine:legacy series:replace_set")
 fi
@@ -163,8 +175,20 @@ fi
 lane ${lanes[0]} > "$LOGS/bench-scale-lane1.log" 2>&1 &
 lane1=$!
 # shellcheck disable=SC2086
-lane ${lanes[1]} || { kill_tree $lane1; wait; exit 1; }
-wait $lane1 || { cat "$LOGS/bench-scale-lane1.log"; exit 1; }
+lane ${lanes[1]} > "$LOGS/bench-scale-lane2.log" 2>&1 &
+lane2=$!
+failed=
+wait -n $lane1 $lane2 || failed=1
+if [ -n "$failed" ]; then
+	kill_tree $lane1
+	kill_tree $lane2
+	wait
+	cat "$LOGS/bench-scale-lane1.log" "$LOGS/bench-scale-lane2.log"
+	exit 1
+fi
+wait -n $lane1 $lane2 || failed=1
+cat "$LOGS/bench-scale-lane1.log" "$LOGS/bench-scale-lane2.log"
+[ -z "$failed" ] || exit 1
 cat "$B"/samples-*.csv > "$B/samples.csv"
 
 /usr/bin/python3 "$PROJECT/harness/bench-scale-report.py" "$B/samples.csv" "$B" "$MODE" ||
