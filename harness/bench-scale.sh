@@ -166,8 +166,10 @@ if [ "$MODE" = smoke ]; then
 elif [ -n "${SCALE_LANES:-}" ]; then
 	# SCALE_LANES="<kernel>:<policy>... | <kernel>:<policy>...": a part again
 	lanes=("${SCALE_LANES%%|*}" "${SCALE_LANES#*|}")
-	KERNELS=$(echo "$SCALE_LANES" | grep -o 'pristine' | head -1)
-	KERNELS="series${KERNELS:+ pristine}"
+	case $SCALE_LANES in
+	*pristine*) ;;
+	*) KERNELS=series ;;
+	esac
 else
 	lanes=("series:legacy series:tag" "pristine:legacy series:replace_set")
 fi
