@@ -182,8 +182,8 @@ hot() {
 
 # Slab memory the last load allocated and still holds (KiB): kmem
 # tracepoints from its start to the end of its transition, as make
-# bench's slab_kb (harness/guest/bench.sh); kmemleak's own metadata
-# excluded, -1 when the ring buffer lost events.
+# bench's slab_kb (slab_live_kb in harness/guest/lib.sh); the bytes per
+# call site go to the console between SCALE-SLAB-BEGIN and -END.
 slab_load() {
 	local e
 	for e in kmalloc kmem_cache_alloc kfree kmem_cache_free; do
@@ -196,21 +196,12 @@ slab_load() {
 	for e in kmalloc kmem_cache_alloc kfree kmem_cache_free; do
 		echo 0 > "$T/events/kmem/$e/enable"
 	done
-	SLAB_KB=$(awk '/ (kmalloc|kmem_cache_alloc): / && !/call_site=__alloc_object\+/ {
-		for (i = 1; i <= NF; i++) {
-			if ($i ~ /^ptr=/) p = $i
-			if ($i ~ /^bytes_alloc=/) { sub(/^bytes_alloc=/, "", $i); b = $i }
-		}
-		live[p] = b
-	}
-	/ (kfree|kmem_cache_free): / {
-		for (i = 1; i <= NF; i++) if ($i ~ /^ptr=/) delete live[$i]
-	}
-	/LOST/ { lost = 1 }
-	END {
-		for (p in live) sum += live[p]
-		if (lost) print "-1"; else printf "%d\n", (sum + 512) / 1024
-	}' $T/trace)
+	# Where the kept bytes come from, per allocating function.
+	slab_live_kb $T/trace /tmp/slab-sites > /tmp/slab-kb
+	read -r SLAB_KB < /tmp/slab-kb
+	echo "SCALE-SLAB-BEGIN $kernel $policy C=$C"
+	cat /tmp/slab-sites
+	echo "SCALE-SLAB-END"
 }
 
 # The cumulative update: $new replaces $old (C functions each, legacy's

@@ -88,9 +88,8 @@ loaded() {
 # was allocated in that window and is still live at its end is counted
 # (the new patch's kobjects, sysfs nodes, klp_ops, nops, ftrace hashes).
 # Tracepoints fire when kfree() is called, so KASAN's quarantine does not
-# blur it as it does /proc/meminfo. Traced updates are not timed. The
-# pointers are matched raw (no_hash_pointers, see harness/bench.sh): the
-# guest's crng is not ready, so hashed ones would all read "ptrval".
+# blur it as it does /proc/meminfo. Traced updates are not timed
+# (slab_live_kb in harness/guest/lib.sh counts).
 T=/sys/kernel/debug/tracing
 slab_trace_start() {
 	local e
@@ -105,23 +104,7 @@ slab_trace_start() {
 
 slab_trace_kb() {	# live KiB allocated since slab_trace_start
 	echo 0 > $T/tracing_on
-	# __alloc_object: kmemleak's own metadata for each object, a cost of
-	# the debug kernel rather than of the update
-	awk '/ (kmalloc|kmem_cache_alloc): / && !/call_site=__alloc_object\+/ {
-		for (i = 1; i <= NF; i++) {
-			if ($i ~ /^ptr=/) p = $i
-			if ($i ~ /^bytes_alloc=/) { sub(/^bytes_alloc=/, "", $i); b = $i }
-		}
-		live[p] = b
-	}
-	/ (kfree|kmem_cache_free): / {
-		for (i = 1; i <= NF; i++) if ($i ~ /^ptr=/) delete live[$i]
-	}
-	/LOST/ { lost = 1 }
-	END {
-		for (p in live) sum += live[p]
-		if (lost) print "-1"; else printf "%d\n", (sum + 512) / 1024
-	}' $T/trace
+	slab_live_kb $T/trace
 }
 
 # remove <module>...: rmmod them, once freed livepatches have dropped
