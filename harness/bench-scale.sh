@@ -180,9 +180,9 @@ lane1=$!
 lane ${lanes[1]} > "$LOGS/bench-scale-lane2.log" 2>&1 &
 lane2=$!
 failed=
-wait -n $lane1 $lane2 || failed=1
+wait -n -p done $lane1 $lane2 || failed=1
 other=$lane1
-kill -0 $lane1 2>/dev/null || other=$lane2
+[ "$done" = "$lane1" ] && other=$lane2
 if [ -n "$failed" ]; then
 	kill_tree $other
 	wait
