@@ -182,15 +182,24 @@ def plot(data, outdir):
         return
     fig, axes = plt.subplots(1, 3, figsize=(16, 5))
     for ax, meas, title in zip(axes, ("klp_enable_us", "checks_us", "nops_us"),
-                               ("klp_enable_patch()", "decision and checks", "nops")):
+                               ("klp_enable_patch()", "decision and checks", "nops and kobjects")):
         for kern, pol in lines(data):
             vals = data.get((kern, pol, meas), {})
             pts = sorted((total_funcs(c, k, pol), v) for (c, k), v in vals.items() if v > 0)
             if not pts:
                 continue
             e = slope(pts)
-            ax.loglog([p[0] for p in pts], [p[1] for p in pts], "o-" if kern == "series" else "s--",
-                      label="%s %s (slope %s)" % (kern, pol, fmt2(e)), markersize=3)
+            # The points (every C and k), and the fitted power law.
+            dots = ax.loglog([p[0] for p in pts], [p[1] for p in pts],
+                             "o" if kern == "series" else "s", markersize=3,
+                             label="%s %s (slope %s)" % (kern, pol, fmt2(e)))
+            if e is not None:
+                lx = [math.log(p[0]) for p in pts]
+                ly = [math.log(p[1]) for p in pts]
+                b = sum(ly) / len(ly) - e * sum(lx) / len(lx)
+                xs = (min(p[0] for p in pts), max(p[0] for p in pts))
+                ax.loglog(xs, [math.exp(b) * x ** e for x in xs],
+                          "-" if kern == "series" else "--", color=dots[0].get_color(), linewidth=1)
         ax.set_title(title)
         ax.set_xlabel("functions involved (2C + %dk; legacy 2C + %dk)" % (F, 3 * F))
         ax.set_ylabel("microseconds")
