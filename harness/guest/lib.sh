@@ -49,15 +49,16 @@ step() {
 	echo "--- $STEP. $*"
 }
 
-# slab_live_kb <trace> [<sites>]: KiB of slab objects allocated and not
+# slab_live_kb <trace> [<sites> [<skip>]]: KiB of slab objects allocated and not
 # freed in a trace of the kmem kmalloc, kmem_cache_alloc, kfree and
 # kmem_cache_free events, or -1 when the ring buffer lost events; with
-# <sites>, also writes "<call site>,<bytes>" lines to that file. The
+# <sites>, also writes "<call site>,<bytes>" lines to that file; call
+# sites matching the regular expression <skip> are not counted. The
 # pointers must be unhashed (no_hash_pointers: the guest's crng is not
 # ready, hashed ones would all read "ptrval"). __alloc_object is
 # kmemleak's own metadata, a cost of the debug kernel, not counted.
 slab_live_kb() {
-	awk -v sites="${2:-}" '/ (kmalloc|kmem_cache_alloc): / && !/call_site=__alloc_object\+/ {
+	awk -v sites="${2:-}" -v skip="${3:-^$}" '/ (kmalloc|kmem_cache_alloc): / && !/call_site=__alloc_object\+/ {
 		for (i = 1; i <= NF; i++) {
 			if ($i ~ /^ptr=/) p = $i
 			if ($i ~ /^call_site=/) { c = $i; sub(/^call_site=/, "", c); sub(/\+.*/, "", c) }
@@ -71,7 +72,11 @@ slab_live_kb() {
 	}
 	/LOST/ { lost = 1 }
 	END {
-		for (p in live) { sum += live[p]; by[site[p]] += live[p] }
+		for (p in live) {
+			by[site[p]] += live[p]
+			if (site[p] !~ skip)
+				sum += live[p]
+		}
 		if (lost) print "-1"; else printf "%d\n", (sum + 512) / 1024
 		if (sites != "")
 			for (c in by) printf "%s,%d\n", c, by[c] > sites
