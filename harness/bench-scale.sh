@@ -104,7 +104,7 @@ for kernel in $KERNELS; do
 	mkdir -p "$r/scale"
 	cp "$m/klp_scale_target.ko" "$m/klp_scale_p000.ko" "$B/klp-load" "$r/scale/"
 	copy_named "$m/klp_scale_p000.ko" \
-		$(for i in $(seq -w 1 255) 900 901 998 999; do printf '%s ' "$r/scale/klp_scale_p$i.ko"; done) ||
+		$(for i in $(seq -w 1 255) 900 901 998; do printf '%s ' "$r/scale/klp_scale_p$i.ko"; done) ||
 		die "cannot copy the livepatch module"
 	cp -a "$PROJECT/harness/guest" "$r/harness"
 	(cd "$r" && find . | cpio -o -H newc --quiet | gzip -1) > "$B/$kernel.cpio.gz"
