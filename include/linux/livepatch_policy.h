@@ -215,6 +215,7 @@ bool klp_find_unpatched_func(const struct klp_patch *patch,
 			     const struct klp_func **funcp);
 const struct klp_state *klp_find_shared_state(const struct klp_patch *a,
 					      const struct klp_patch *b);
+bool klp_state_may_drop(const struct klp_state *state);
 int klp_check_replaced_states(const struct klp_patch *new_patch,
 			      const struct klp_patch *old_patch);
 

@@ -465,7 +465,8 @@ EXPORT_SYMBOL_GPL(klp_find_shared_state);
  * @old_patch:	enabled livepatch that @new_patch replaces
  *
  * A patch must take over every state of the patches it replaces, at the
- * same or a higher version. The core checks this too, with upstream's
+ * same or a higher version, but for states it may leave out
+ * (klp_state_may_drop()). The core checks this too, with upstream's
  * message; policies call this from check() to name the state.
  *
  * Return: 0, or -EINVAL after a pr_err() naming both patches and the
@@ -478,6 +479,8 @@ int klp_check_replaced_states(const struct klp_patch *new_patch,
 
 	for (old_state = old_patch->states; old_state && old_state->id; old_state++) {
 		state = klp_patch_state(new_patch, old_state->id);
+		if (!state && klp_state_may_drop(old_state))
+			continue;
 		if (!state) {
 			pr_err("patch '%s' replaces '%s' but lacks its state id %lu\n",
 			       new_patch->mod->name, old_patch->mod->name,

@@ -46,6 +46,9 @@ void klp_release_replaced(struct klp_patch *patch);
 void klp_policy_index_begin(const struct klp_patch *patch);
 void klp_policy_index_end(void);
 const struct klp_func_index *klp_policy_index(const struct klp_patch *patch);
+void klp_states_mark_enable(struct klp_patch *patch, struct list_head *patches);
+void klp_states_mark_dropped(struct klp_patch *patch, struct list_head *patches);
+void klp_states_mark_disable(struct klp_patch *patch, struct list_head *patches);
 #else
 #define KLP_POLICY_VISIBLE	static
 #endif

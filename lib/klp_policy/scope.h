@@ -71,6 +71,8 @@ static inline int klp_scope_check_states(const struct klp_patch *new_patch,
 			if (state->id == old_state->id)
 				break;
 		}
+		if ((!state || !state->id) && klp_state_may_drop(old_state))
+			continue;
 		if (!state || !state->id) {
 			pr_err("patch '%s' (%s) replaces patch '%s' (%s) but lacks its state id %lu\n",
 			       new_patch->mod->name, new_desc, old_patch->mod->name,

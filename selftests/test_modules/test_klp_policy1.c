@@ -9,6 +9,7 @@
 #include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/delay.h>
+#include <linux/sched/task.h>
 #include <linux/workqueue.h>
 
 /*
@@ -18,7 +19,9 @@
  * (test_klp_policy2.c to test_klp_policy6.c include this file to get
  * other module names). Each new function says which module it comes
  * from, so /proc/cmdline, /proc/version and test_klp_policy_target's
- * answer parameter show which implementation runs.
+ * answer parameter show which implementation runs. With state_life=1
+ * its system state has callbacks and owns shadow variables, which the
+ * new version_proc_show allocates (test-state-lifecycle.sh).
  */
 
 /*
@@ -96,6 +99,18 @@ static uint state_version;
 module_param(state_version, uint, 0400);
 MODULE_PARM_DESC(state_version, "version of that klp_state (default: 0)");
 
+static bool state_life;
+module_param(state_life, bool, 0400);
+MODULE_PARM_DESC(state_life, "the klp_state has callbacks and shadow variables (default: false)");
+
+static bool state_block;
+module_param(state_block, bool, 0400);
+MODULE_PARM_DESC(state_block, "the klp_state sets block_disable (default: false)");
+
+static int state_pre_patch_ret;
+module_param(state_pre_patch_ret, int, 0400);
+MODULE_PARM_DESC(state_pre_patch_ret, "what the state's pre_patch callback returns (default: 0)");
+
 static bool sleep;
 module_param(sleep, bool, 0644);
 MODULE_PARM_DESC(sleep, "the new version_proc_show sleeps while this is set (default: false)");
@@ -106,6 +121,32 @@ static int livepatch_cmdline_proc_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/*
+ * The shadow variables of the state (state_life=1): a call counter, and a
+ * record of each call. Shadow variables are keyed by an address that is
+ * never dereferenced: init_task's bytes outlive every patch module, so
+ * the patch folding this one in finds the same variables.
+ */
+static void *shadow_key(unsigned int n)
+{
+	return (char *)&init_task + n;
+}
+
+static unsigned int shadow_count_call(void)
+{
+	unsigned int *calls, *record;
+
+	calls = klp_shadow_get_or_alloc(shadow_key(0), state_id, sizeof(*calls),
+					GFP_KERNEL, NULL, NULL);
+	if (!calls)
+		return 0;
+	record = klp_shadow_alloc(shadow_key(++*calls), state_id, sizeof(*record),
+				  GFP_KERNEL, NULL, NULL);
+	if (record)
+		*record = *calls;
+	return *calls;
+}
+
 static int livepatch_version_proc_show(struct seq_file *m, void *v)
 {
 	if (READ_ONCE(sleep)) {
@@ -113,8 +154,38 @@ static int livepatch_version_proc_show(struct seq_file *m, void *v)
 		while (READ_ONCE(sleep))
 			msleep(20);
 	}
-	seq_printf(m, "%s: version_proc_show\n", THIS_MODULE->name);
+	if (state_life)
+		seq_printf(m, "%s: version_proc_show calls=%u\n",
+			   THIS_MODULE->name, shadow_count_call());
+	else
+		seq_printf(m, "%s: version_proc_show\n", THIS_MODULE->name);
 	return 0;
+}
+
+static int state_pre_patch(struct klp_patch *patch, struct klp_state *state)
+{
+	pr_info("state %lu: pre_patch (%d)\n", state->id, state_pre_patch_ret);
+	return state_pre_patch_ret;
+}
+
+static void state_post_patch(struct klp_patch *patch, struct klp_state *state)
+{
+	pr_info("state %lu: post_patch\n", state->id);
+}
+
+static void state_pre_unpatch(struct klp_patch *patch, struct klp_state *state)
+{
+	pr_info("state %lu: pre_unpatch\n", state->id);
+}
+
+static void state_post_unpatch(struct klp_patch *patch, struct klp_state *state)
+{
+	pr_info("state %lu: post_unpatch\n", state->id);
+}
+
+static void state_shadow_dtor(void *obj, void *shadow_data)
+{
+	pr_info("state %lu: free shadow\n", state_id);
 }
 
 static void livepatch_busymod_work_func(struct work_struct *work)
@@ -214,6 +285,17 @@ static int test_klp_policy_init(void)
 
 	states[0].id = state_id;
 	states[0].version = state_version;
+	states[0].block_disable = state_block;
+	if (state_life) {
+		states[0].callbacks = (struct klp_state_callbacks) {
+			.pre_patch = state_pre_patch,
+			.post_patch = state_post_patch,
+			.pre_unpatch = state_pre_unpatch,
+			.post_unpatch = state_post_unpatch,
+			.shadow_dtor = state_shadow_dtor,
+		};
+		states[0].is_shadow = true;
+	}
 
 	return klp_enable_patch(&patch);
 }

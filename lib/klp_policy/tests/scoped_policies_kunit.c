@@ -3,8 +3,10 @@
  * KUnit tests of the replace_set and tag policies: their decisions over
  * mixes of policies and parameters, every refusal with its error code,
  * the legacy .replace mapping used when they are the default policy,
- * parameter validation and the sysfs parameters. The patches are
- * synthetic and never enabled; the selftests enable real ones.
+ * parameter validation, the sysfs parameters, and the lifecycle of
+ * system states (which callbacks run, which shadow variables are freed)
+ * under each policy. The patches are synthetic and never enabled; the
+ * selftests enable real ones.
  */
 
 #include <kunit/test.h>
@@ -13,6 +15,7 @@
 #include <linux/module.h>
 #include <linux/string.h>
 #include "policy.h"
+#include "state.h"
 
 /* The registered policies, pinned while the suites run. */
 static struct klp_replace_policy *tp_legacy, *tp_set, *tp_tag;
@@ -48,6 +51,7 @@ enum tp_kind {
 	TP_SET_DEFAULT,		/* names none, replace_set is the default */
 	TP_TAG,			/* KLP_REPLACE_TAG(param) */
 	TP_TAG_DEFAULT,		/* names none, tag is the default */
+	TP_HYBRID,		/* tp_hybrid: replaces .replace ("replaceable") patches */
 };
 
 struct tp_spec {
@@ -55,8 +59,12 @@ struct tp_spec {
 	bool replace;
 	unsigned int param;
 	const char *func;	/* "func" in vmlinux or "module:func" */
+	const char *func2;	/* a second function of the same object, or NULL */
 	unsigned long state;	/* klp_state id, 0 for none */
 	unsigned int version;
+	bool lifecycle;		/* the state has callbacks and shadow variables */
+	bool block_disable;
+	int pre_patch_ret;	/* what the state's pre_patch callback returns */
 	const unsigned int *sup;	/* replace_supersedes */
 	unsigned int nr_sup;
 	const unsigned int *also;	/* replace_also_supersede */
@@ -66,6 +74,20 @@ struct tp_spec {
 static void tp_dummy(void)
 {
 }
+
+static void tp_state_lifecycle(struct klp_state *state, const struct tp_spec *spec);
+
+/* A plugin in the shape of the hybrid sample: replaces "replaceable" patches. */
+static bool tp_hybrid_replaces(const struct klp_patch *new_patch,
+			       const struct klp_patch *old_patch)
+{
+	return old_patch->replace;
+}
+
+static struct klp_replace_policy tp_hybrid = {
+	.name		= "kunit_hybrid",
+	.replaces	= tp_hybrid_replaces,
+};
 
 static struct klp_patch *tp_build(struct kunit *test, const char *name,
 				  const struct tp_spec *spec)
@@ -79,7 +101,7 @@ static struct klp_patch *tp_build(struct kunit *test, const char *name,
 	patch = kunit_kzalloc(test, sizeof(*patch), GFP_KERNEL);
 	mod = kunit_kzalloc(test, sizeof(*mod), GFP_KERNEL);
 	patch->objs = kunit_kcalloc(test, 2, sizeof(*patch->objs), GFP_KERNEL);
-	funcs = kunit_kcalloc(test, 2, sizeof(*funcs), GFP_KERNEL);
+	funcs = kunit_kcalloc(test, 3, sizeof(*funcs), GFP_KERNEL);
 	patch->states = kunit_kcalloc(test, 2, sizeof(*patch->states), GFP_KERNEL);
 	KUNIT_ASSERT_TRUE(test, patch && mod && patch->objs && funcs && patch->states);
 
@@ -98,10 +120,17 @@ static struct klp_patch *tp_build(struct kunit *test, const char *name,
 		funcs[0].old_name = spec->func;
 	}
 	funcs[0].new_func = tp_dummy;
+	if (spec->func2) {
+		funcs[1].old_name = spec->func2;
+		funcs[1].new_func = tp_dummy;
+	}
 	patch->objs[0].funcs = funcs;
 
 	patch->states[0].id = spec->state;
 	patch->states[0].version = spec->version;
+	patch->states[0].block_disable = spec->block_disable;
+	if (spec->lifecycle)
+		tp_state_lifecycle(&patch->states[0], spec);
 	patch->replace_supersedes = spec->sup;
 	patch->nr_replace_supersedes = spec->nr_sup;
 	patch->replace_also_supersede = spec->also;
@@ -129,6 +158,9 @@ static struct klp_patch *tp_build(struct kunit *test, const char *name,
 	case TP_TAG_DEFAULT:
 		patch->policy = tp_tag;
 		break;
+	case TP_HYBRID:
+		patch->policy = &tp_hybrid;
+		break;
 	}
 
 	return patch;
@@ -148,6 +180,9 @@ struct tp_decision {
 #define SET_DEF(r)	.kind = TP_SET_DEFAULT, .replace = (r)
 #define TAG_DEF(r)	.kind = TP_TAG_DEFAULT, .replace = (r)
 #define LEGACY(r)	.kind = TP_LEGACY, .replace = (r)
+#define HYBRID(r)	.kind = TP_HYBRID, .replace = (r)
+/* A state with callbacks and shadow variables (tp_state_lifecycle()). */
+#define LIFE(id)	.state = (id), .version = 1, .lifecycle = true
 #define SUP(...)	.sup = (const unsigned int[]){ __VA_ARGS__ },	\
 			.nr_sup = ARRAY_SIZE(((const unsigned int[]){ __VA_ARGS__ }))
 /* What also_supersede=<sets> on the module's command line gives. */
@@ -196,6 +231,14 @@ static const struct tp_decision replace_set_cases[] = {
 	{ "same set: a lower state version is refused",
 	  { SET(0), .func = "f1", .state = 3, .version = 1 },
 	  { SET(0), .func = "f1", .state = 3, .version = 2 }, true, -EINVAL },
+	{ "same set: a state with callbacks may be left out",
+	  { SET(0), .func = "f1" }, { SET(0), .func = "f1", LIFE(3) }, true, 0 },
+	{ "same set: a block_disable state may not be left out",
+	  { SET(0), .func = "f1" },
+	  { SET(0), .func = "f1", LIFE(3), .block_disable = true }, true, -EINVAL },
+	{ "another set's state with callbacks is still refused",
+	  { SET(0), .func = "f1", LIFE(3) }, { SET(7), .func = "f2", LIFE(3) },
+	  false, -EINVAL },
 	{ "same set: a higher state version is fine",
 	  { SET(0), .func = "f1", .state = 3, .version = 2 },
 	  { SET(0), .func = "f1", .state = 3, .version = 1 }, true, 0 },
@@ -294,6 +337,8 @@ static const struct tp_decision tag_cases[] = {
 	  { TAG(2), .func = "f1" }, { TAG(0), .func = "f1" }, true, 0 },
 	{ "tag 2 replaces tag 0 in a module",
 	  { TAG(2), .func = "mod:f1" }, { TAG(0), .func = "mod:f1" }, true, 0 },
+	{ "tag 2 may leave out the state with callbacks of a tag 0 patch",
+	  { TAG(2), .func = "f1" }, { TAG(0), .func = "f1", LIFE(5) }, true, 0 },
 	{ "tag 0 replaces nothing",
 	  { TAG(0), .func = "f1" }, { TAG(0), .func = "f2" }, false, 0 },
 	{ "tag 0 stacks on tag 0",
@@ -504,6 +549,274 @@ static void tp_registered_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, tp_legacy->name, "legacy");
 }
 
+/* ---- the lifecycle of system states, under every policy ---- */
+
+/* What the states' callbacks and shadow destructors did, in order. */
+static char tp_log[512];
+
+static void tp_logf(const char *what, const struct klp_patch *patch,
+		    const struct klp_state *state)
+{
+	size_t len = strlen(tp_log);
+
+	scnprintf(tp_log + len, sizeof(tp_log) - len, "%s%s %s %lu",
+		  len ? ", " : "", what, patch->mod->name, state->id);
+}
+
+static int tp_pre_patch(struct klp_patch *patch, struct klp_state *state)
+{
+	tp_logf("pre_patch", patch, state);
+	return (long)state->data;
+}
+
+static void tp_post_patch(struct klp_patch *patch, struct klp_state *state)
+{
+	tp_logf("post_patch", patch, state);
+}
+
+static void tp_pre_unpatch(struct klp_patch *patch, struct klp_state *state)
+{
+	tp_logf("pre_unpatch", patch, state);
+}
+
+static void tp_post_unpatch(struct klp_patch *patch, struct klp_state *state)
+{
+	tp_logf("post_unpatch", patch, state);
+}
+
+/* Every shadow variable of the tests holds its own id. */
+static void tp_shadow_dtor(void *obj, void *shadow_data)
+{
+	size_t len = strlen(tp_log);
+
+	scnprintf(tp_log + len, sizeof(tp_log) - len, "%sfree shadow %lu",
+		  len ? ", " : "", *(unsigned long *)shadow_data);
+}
+
+static void tp_state_lifecycle(struct klp_state *state, const struct tp_spec *spec)
+{
+	state->callbacks.pre_patch = tp_pre_patch;
+	state->callbacks.post_patch = tp_post_patch;
+	state->callbacks.pre_unpatch = tp_pre_unpatch;
+	state->callbacks.post_unpatch = tp_post_unpatch;
+	state->callbacks.shadow_dtor = tp_shadow_dtor;
+	state->is_shadow = true;
+	state->data = (void *)(long)spec->pre_patch_ret;
+}
+
+enum tp_life_op {
+	TP_ENABLE,	/* new is enabled, its transition completes */
+	TP_REVERSE,	/* new is enabled, its transition is reversed */
+	TP_DISABLE,	/* old[0] is disabled */
+};
+
+struct tp_life {
+	const char *desc;
+	struct tp_spec old[3];	/* the enabled patches, "o0" .. "o2" */
+	struct tp_spec new;	/* the patch being enabled, "new" */
+	enum tp_life_op op;
+	int ret;
+	const char *log;	/* "<at the start> |<at the end>", "" when refused */
+};
+
+static int tp_shadow_obj;
+
+static void tp_shadow_each(struct kunit *test, struct klp_patch *patch, bool alloc)
+{
+	unsigned long *data;
+
+	if (!patch->states[0].is_shadow)
+		return;
+	if (!alloc) {
+		klp_shadow_free_all(patch->states[0].id, NULL);
+		return;
+	}
+	data = klp_shadow_get_or_alloc(&tp_shadow_obj, patch->states[0].id,
+				       sizeof(*data), GFP_KERNEL, NULL, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, data);
+	*data = patch->states[0].id;
+}
+
+/*
+ * The core's steps for one transition, as __klp_enable_patch(),
+ * __klp_disable_patch() and klp_complete_transition() take them, with a
+ * shadow variable for each state that has them.
+ */
+static void tp_life_test(struct kunit *test)
+{
+	const struct tp_life *c = test->param_value;
+	static const char * const names[] = { "o0", "o1", "o2" };
+	struct klp_patch *old[ARRAY_SIZE(c->old)] = {}, *n, *patch;
+	int target = KLP_TRANSITION_PATCHED;
+	bool started = false;
+	LIST_HEAD(patches);
+	int i, ret;
+
+	tp_log[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(c->old) && c->old[i].func; i++) {
+		old[i] = tp_build(test, names[i], &c->old[i]);
+		old[i]->enabled = true;
+		list_add_tail(&old[i]->list, &patches);
+		tp_shadow_each(test, old[i], true);
+	}
+	n = tp_build(test, "new", &c->new);
+
+	if (c->op == TP_DISABLE) {
+		patch = old[0];
+		target = KLP_TRANSITION_UNPATCHED;
+		ret = klp_states_block_disable(patch, &patches);
+		if (!ret) {
+			started = true;
+			klp_states_pre_unpatch(patch, &patches);
+		}
+	} else {
+		patch = n;
+		list_add_tail(&n->list, &patches);
+		ret = klp_decide_replaced(n, &patches);
+		if (!ret)
+			ret = klp_check_consistency(n, &patches);
+		if (!ret) {
+			started = true;
+			ret = klp_states_pre_patch(n, &patches);
+			/* An allocation of its code, when it got to run. */
+			if (!ret)
+				tp_shadow_each(test, n, true);
+			else
+				target = KLP_TRANSITION_UNPATCHED;
+		}
+		if (!ret)
+			klp_states_pre_unpatch_replaced(n, &patches);
+		if (c->op == TP_REVERSE)
+			target = KLP_TRANSITION_UNPATCHED;
+	}
+	KUNIT_EXPECT_EQ(test, ret, c->ret);
+
+	/* As klp_cancel_transition() does when the start failed. */
+	if (started) {
+		scnprintf(tp_log + strlen(tp_log), sizeof(tp_log) - strlen(tp_log), " |");
+		klp_states_complete_transition(patch, target);
+	}
+	KUNIT_EXPECT_STREQ(test, tp_log, c->log);
+
+	klp_release_replaced(n);
+	for (i = 0; i < ARRAY_SIZE(old) && old[i]; i++)
+		tp_shadow_each(test, old[i], false);
+	tp_shadow_each(test, n, false);
+}
+
+#define OLD(...)	.old = { __VA_ARGS__ }
+
+static const struct tp_life life_cases[] = {
+	/* legacy */
+	{ "legacy: a replacing patch carrying the state takes it over",
+	  OLD({ LEGACY(true), .func = "f1", LIFE(5) }),
+	  { LEGACY(true), .func = "f1", LIFE(5) }, TP_ENABLE, 0, " |" },
+	{ "legacy: a new state enters",
+	  OLD({ LEGACY(true), .func = "f1" }),
+	  { LEGACY(true), .func = "f1", LIFE(6) }, TP_ENABLE, 0,
+	  "pre_patch new 6 | post_patch new 6" },
+	{ "legacy: a new state enters, reversed: undone, its shadow freed",
+	  OLD({ LEGACY(true), .func = "f1" }),
+	  { LEGACY(true), .func = "f1", LIFE(6) }, TP_REVERSE, 0,
+	  "pre_patch new 6 | post_unpatch new 6, free shadow 6" },
+	{ "legacy: a downgrade drops the newer patch's state: its callbacks undo it",
+	  OLD({ LEGACY(true), .func = "f1", LIFE(5) }),
+	  { LEGACY(true), .func = "f1" }, TP_ENABLE, 0,
+	  "pre_unpatch o0 5 | post_unpatch o0 5, free shadow 5" },
+	{ "legacy: a downgrade reversed: the dropped state is set up again",
+	  OLD({ LEGACY(true), .func = "f1", LIFE(5) }),
+	  { LEGACY(true), .func = "f1" }, TP_REVERSE, 0,
+	  "pre_unpatch o0 5 | post_patch o0 5" },
+	{ "legacy: two replaced patches carry the dropped state: the last undoes it once",
+	  OLD({ LEGACY(false), .func = "f1", LIFE(5) },
+	      { LEGACY(false), .func = "f2", LIFE(5) }),
+	  { LEGACY(true), .func = "f1", .func2 = "f2" }, TP_ENABLE, 0,
+	  "pre_unpatch o1 5 | post_unpatch o1 5, free shadow 5" },
+	{ "legacy: a stacked patch shares the state: nothing enters",
+	  OLD({ LEGACY(false), .func = "f1", LIFE(5) }),
+	  { LEGACY(false), .func = "f2", LIFE(5) }, TP_ENABLE, 0, " |" },
+	{ "legacy: a failing pre_patch refuses; the states set up are undone",
+	  OLD({ LEGACY(true), .func = "f1", LIFE(5) }),
+	  { LEGACY(true), .func = "f1", LIFE(6), .pre_patch_ret = -EIO }, TP_ENABLE,
+	  -EIO, "pre_patch new 6 |" },
+	{ "legacy: disabling the last carrier: the state leaves",
+	  OLD({ LEGACY(true), .func = "f1", LIFE(5) }),
+	  { LEGACY(true), .func = "f1" }, TP_DISABLE, 0,
+	  "pre_unpatch o0 5 | post_unpatch o0 5, free shadow 5" },
+	{ "legacy: disabling one of two carriers: the state stays",
+	  OLD({ LEGACY(false), .func = "f1", LIFE(5) },
+	      { LEGACY(false), .func = "f2", LIFE(5) }),
+	  { LEGACY(true), .func = "f1" }, TP_DISABLE, 0, " |" },
+	{ "legacy: a block_disable state keeps its last carrier enabled",
+	  OLD({ LEGACY(true), .func = "f1", LIFE(5), .block_disable = true }),
+	  { LEGACY(true), .func = "f1" }, TP_DISABLE, -EPERM, "" },
+	/* replace_set */
+	{ "replace_set: own set, the state carried: taken over, nothing runs",
+	  OLD({ SET(0), .func = "f1", LIFE(5) }, { SET(7), .func = "f2", LIFE(6) }),
+	  { SET(0), .func = "f1", LIFE(5) }, TP_ENABLE, 0, " |" },
+	{ "replace_set: own set, a downgrade drops the state",
+	  OLD({ SET(0), .func = "f1", LIFE(5) }, { SET(7), .func = "f2", LIFE(6) }),
+	  { SET(0), .func = "f1" }, TP_ENABLE, 0,
+	  "pre_unpatch o0 5 | post_unpatch o0 5, free shadow 5" },
+	{ "replace_set: a set not listed keeps its state",
+	  OLD({ SET(0), .func = "f1" }, { SET(9), .func = "f2", LIFE(6) }),
+	  { SET(0), SUP(7), .func = "f1" }, TP_ENABLE, 0, " |" },
+	{ "replace_set: a fold-in carrying the superseded set's state: shadow data kept",
+	  OLD({ SET(0), .func = "f1" }, { SET(7), .func = "f2", LIFE(6) }),
+	  { SET(0), SUP(7), .func = "f1", .func2 = "f2", LIFE(6) }, TP_ENABLE, 0, " |" },
+	{ "replace_set: superseding a set without its state retires it",
+	  OLD({ SET(0), .func = "f1" }, { SET(7), .func = "f2", LIFE(6) }),
+	  { SET(0), SUP(7), .func = "f1", .func2 = "f2" }, TP_ENABLE, 0,
+	  "pre_unpatch o1 6 | post_unpatch o1 6, free shadow 6" },
+	{ "replace_set: retiring reversed: set up again, shadow data kept",
+	  OLD({ SET(0), .func = "f1" }, { SET(7), .func = "f2", LIFE(6) }),
+	  { SET(0), SUP(7), .func = "f1", .func2 = "f2" }, TP_REVERSE, 0,
+	  "pre_unpatch o1 6 | post_patch o1 6" },
+	{ "replace_set: a new set's state enters beside another set's",
+	  OLD({ SET(0), .func = "f1", LIFE(5) }),
+	  { SET(7), .func = "f2", LIFE(6) }, TP_ENABLE, 0,
+	  "pre_patch new 6 | post_patch new 6" },
+	{ "replace_set: two sets declaring one shadow id: refused, nothing runs",
+	  OLD({ SET(0), .func = "f1", LIFE(5) }),
+	  { SET(7), .func = "f2", LIFE(5) }, TP_ENABLE, -EINVAL, "" },
+	/* tag */
+	{ "tag: tag 1 leaves out a tag 0 patch's state: it leaves",
+	  OLD({ TAG(1), .func = "f1" }, { TAG(0), .func = "f2", LIFE(6) }),
+	  { TAG(1), .func = "f1", .func2 = "f2" }, TP_ENABLE, 0,
+	  "pre_unpatch o1 6 | post_unpatch o1 6, free shadow 6" },
+	{ "tag: tag 1 carrying a tag 0 patch's state takes it over",
+	  OLD({ TAG(1), .func = "f1" }, { TAG(0), .func = "f2", LIFE(6) }),
+	  { TAG(1), .func = "f1", .func2 = "f2", LIFE(6) }, TP_ENABLE, 0, " |" },
+	{ "tag: tag 0 beside tag 1 brings its state in",
+	  OLD({ TAG(1), .func = "f1", LIFE(5) }),
+	  { TAG(0), .func = "f2", LIFE(6) }, TP_ENABLE, 0,
+	  "pre_patch new 6 | post_patch new 6" },
+	/* a plugin keeping one patch and replacing another */
+	{ "hybrid: the replaced patch's state leaves, the kept one's stays",
+	  OLD({ HYBRID(false), .func = "f1", LIFE(5) },
+	      { HYBRID(true), .func = "f2", LIFE(6) }),
+	  { HYBRID(false), .func = "f2" }, TP_ENABLE, 0,
+	  "pre_unpatch o1 6 | post_unpatch o1 6, free shadow 6" },
+	{ "hybrid: a state shared by the kept and the replaced patch: refused",
+	  OLD({ HYBRID(false), .func = "f1", LIFE(5) },
+	      { HYBRID(true), .func = "f2", LIFE(5) }),
+	  { HYBRID(false), .func = "f2", LIFE(5) }, TP_ENABLE, -EINVAL, "" },
+};
+
+KUNIT_ARRAY_PARAM_DESC(life, life_cases, desc);
+
+static struct kunit_case klp_state_lifecycle_test_cases[] = {
+	KUNIT_CASE_PARAM(tp_life_test, life_gen_params),
+	{}
+};
+
+static struct kunit_suite klp_state_lifecycle_test_suite = {
+	.name = "klp_state_lifecycle",
+	.suite_init = tp_suite_init,
+	.suite_exit = tp_suite_exit,
+	.test_cases = klp_state_lifecycle_test_cases,
+};
+
 static struct kunit_case klp_replace_set_test_cases[] = {
 	KUNIT_CASE_PARAM(tp_decision_test, replace_set_decision_gen_params),
 	{}
@@ -544,7 +857,7 @@ static struct kunit_suite klp_scoped_policies_test_suite = {
 };
 
 kunit_test_suites(&klp_replace_set_test_suite, &klp_tag_test_suite,
-		  &klp_scoped_policies_test_suite);
+		  &klp_scoped_policies_test_suite, &klp_state_lifecycle_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the replace_set and tag livepatch replace policies");
 MODULE_LICENSE("GPL");
