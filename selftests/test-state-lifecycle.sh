@@ -375,7 +375,8 @@ livepatch: '$MOD_LP1': completing patching transition
 $(state_msgs $MOD_LP1 post_patch)
 livepatch: '$MOD_LP1': patching complete
 % insmod test_modules/$MOD_LP2.ko $OFF $LIFE
-livepatch: patch '$MOD_LP2' (replace_set=7) and patch '$MOD_LP1' (replace_set=0) both use state id 7: patches in different replace sets must not share it
+$(echo "livepatch: patch '$MOD_LP2' (replace_set=7) and patch '$MOD_LP1' (replace_set=0)" \
+	"both use state id 7: patches in different replace sets must not share it")
 insmod: ERROR: could not insert module test_modules/$MOD_LP2.ko: Invalid parameters
 % echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
 livepatch: '$MOD_LP1': initializing unpatching transition
@@ -417,9 +418,11 @@ livepatch: '$MOD_LP1': completing patching transition
 $(state_msgs $MOD_LP1 post_patch)
 livepatch: '$MOD_LP1': patching complete
 % echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
-livepatch: patch '$MOD_LP1' cannot be disabled: its state id 7 sets block_disable and no other patch carries it
+$(echo "livepatch: patch '$MOD_LP1' cannot be disabled: its state id 7 sets block_disable" \
+	"and no other patch carries it")
 % insmod test_modules/$MOD_LP2.ko $CUM
-livepatch: patch '$MOD_LP2' (replace_set=0) replaces patch '$MOD_LP1' (replace_set=0) but lacks its state id 7
+$(echo "livepatch: patch '$MOD_LP2' (replace_set=0) replaces patch '$MOD_LP1' (replace_set=0)" \
+	"but lacks its state id 7")
 insmod: ERROR: could not insert module test_modules/$MOD_LP2.ko: Invalid parameters
 % insmod test_modules/$MOD_LP2.ko $CUM $LIFE
 $(enable_msgs $MOD_LP2)

@@ -111,6 +111,10 @@ static int state_pre_patch_ret;
 module_param(state_pre_patch_ret, int, 0400);
 MODULE_PARM_DESC(state_pre_patch_ret, "what the state's pre_patch callback returns (default: 0)");
 
+static bool obj_callbacks;
+module_param(obj_callbacks, bool, 0400);
+MODULE_PARM_DESC(obj_callbacks, "the vmlinux object has (un)patch callbacks (default: false)");
+
 static bool sleep;
 module_param(sleep, bool, 0644);
 MODULE_PARM_DESC(sleep, "the new version_proc_show sleeps while this is set (default: false)");
@@ -199,6 +203,28 @@ static int livepatch_target_answer(char *buf, const struct kernel_param *kp)
 			  THIS_MODULE->name);
 }
 
+/* The per-object callbacks (obj_callbacks=1), as test_klp_callbacks_demo.c has them. */
+static int pre_patch_callback(struct klp_object *obj)
+{
+	pr_info("%s: vmlinux\n", __func__);
+	return 0;
+}
+
+static void post_patch_callback(struct klp_object *obj)
+{
+	pr_info("%s: vmlinux\n", __func__);
+}
+
+static void pre_unpatch_callback(struct klp_object *obj)
+{
+	pr_info("%s: vmlinux\n", __func__);
+}
+
+static void post_unpatch_callback(struct klp_object *obj)
+{
+	pr_info("%s: vmlinux\n", __func__);
+}
+
 static struct klp_func vmlinux_funcs[3];
 
 static struct klp_func busymod_funcs[] = {
@@ -243,8 +269,17 @@ static int test_klp_policy_init(void)
 			.old_name = "version_proc_show",
 			.new_func = livepatch_version_proc_show,
 		};
-	if (nr_funcs)
-		objs[nr_objs++].funcs = vmlinux_funcs;
+	if (nr_funcs) {
+		objs[nr_objs].funcs = vmlinux_funcs;
+		if (obj_callbacks)
+			objs[nr_objs].callbacks = (struct klp_callbacks) {
+				.pre_patch = pre_patch_callback,
+				.post_patch = post_patch_callback,
+				.pre_unpatch = pre_unpatch_callback,
+				.post_unpatch = post_unpatch_callback,
+			};
+		nr_objs++;
+	}
 	if (busy)
 		objs[nr_objs++] = (struct klp_object) {
 			.name = "test_klp_callbacks_busy",

@@ -554,13 +554,21 @@ static void tp_registered_test(struct kunit *test)
 /* What the states' callbacks and shadow destructors did, in order. */
 static char tp_log[512];
 
+/* Entries are separated by ", ", and by " | " where the transition ends. */
+static const char *tp_log_sep(size_t len)
+{
+	if (!len)
+		return "";
+	return tp_log[len - 1] == '|' ? " " : ", ";
+}
+
 static void tp_logf(const char *what, const struct klp_patch *patch,
 		    const struct klp_state *state)
 {
 	size_t len = strlen(tp_log);
 
 	scnprintf(tp_log + len, sizeof(tp_log) - len, "%s%s %s %lu",
-		  len ? ", " : "", what, patch->mod->name, state->id);
+		  tp_log_sep(len), what, patch->mod->name, state->id);
 }
 
 static int tp_pre_patch(struct klp_patch *patch, struct klp_state *state)
@@ -590,7 +598,7 @@ static void tp_shadow_dtor(void *obj, void *shadow_data)
 	size_t len = strlen(tp_log);
 
 	scnprintf(tp_log + len, sizeof(tp_log) - len, "%sfree shadow %lu",
-		  len ? ", " : "", *(unsigned long *)shadow_data);
+		  tp_log_sep(len), *(unsigned long *)shadow_data);
 }
 
 static void tp_state_lifecycle(struct klp_state *state, const struct tp_spec *spec)
