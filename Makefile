@@ -63,9 +63,9 @@ htmldocs: tree ## Documentation/livepatch htmldocs (Sphinx + kernel-doc) with no
 doc-examples: kernel ## every C example in Documentation/livepatch/*.rst builds as a module, W=1
 	@$(H)/doc-examples.sh
 
-bench: initramfs ## what scoped replacement saves, then bench-scale: tables, build/bench/, build/bench-scale/
+bench: initramfs ## what scoped replacement saves, then legacy beside pristine 6.12: build/bench/, build/bench-peer/
 	@$(H)/bench.sh
-	@case "$${BENCH_MODE:-full}" in full|smoke) $(H)/bench-scale.sh ;; esac
+	@case "$${BENCH_MODE:-full}" in full) SCALE_PEER=1 $(H)/bench-scale.sh ;; smoke) $(H)/bench-scale.sh ;; esac
 
 bench-scale: initramfs ## C = 32..4096 functions, k = 0..256 off-band, beside pristine 6.12 (BENCH_VARIANT=production)
 	@$(H)/bench-scale.sh

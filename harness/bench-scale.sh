@@ -14,7 +14,10 @@
 # end (bench-scale-report.py: patched/pristine ratios, growth exponents).
 # BENCH_MODE=smoke runs the small version make check uses: the series'
 # kernel only (no pristine build in make check), C = 32, legacy and
-# replace_set.
+# replace_set. SCALE_PEER=1 (make bench) runs legacy only, on both
+# kernels, C = 32, 256 and 1024, into $BUILD/bench-peer: the cost of the
+# series for a legacy user, side by side; the full grid (exponents of the
+# scoped policies, C = 4096) is make bench-scale's.
 # BENCH_VARIANT=production runs on make matrix's production kernels (no
 # KASAN, lockdep, kmemleak, DEBUG_LIST), built in $BUILD/matrix/production
 # with their own pristine peer: absolute times that mean something.
@@ -42,6 +45,9 @@ MODE=${BENCH_MODE:-full}
 NF=5124		# 4096 for the cumulative patches, 4 for each of 256 off-band + a probe
 B=$BUILD/bench-scale
 [ "$MODE" = smoke ] && B=$BUILD/bench-scale-smoke
+PEER=${SCALE_PEER:-}
+[ "$MODE" = smoke ] && PEER=
+[ -n "$PEER" ] && B=$BUILD/bench-peer
 POBJ=$BUILD/obj-pristine
 rm -rf "$B"
 mkdir -p "$B" "$LOGS"
@@ -115,6 +121,7 @@ timeout=900	# per guest; C = 4096 takes longer
 khz=$(awk -F: '/^cpu MHz/ {printf "%d", $2 * 1000; exit}' /proc/cpuinfo)
 clock="tsc_early_khz=${khz:-2000000} tsc=reliable"
 CS=${SCALE_CS:-32 256 1024 4096}	# SCALE_CS: some of them only
+[ -n "$PEER" ] && CS=${SCALE_CS:-32 256 1024}
 [ "$MODE" = smoke ] && CS=32
 
 # boot <kernel> <policy> <C>: one guest, its samples into $B/samples-*.
@@ -163,6 +170,8 @@ kill_tree() {
 
 if [ "$MODE" = smoke ]; then
 	lanes=("series:legacy" "series:replace_set")
+elif [ -n "$PEER" ]; then
+	lanes=("series:legacy" "pristine:legacy")
 elif [ -n "${SCALE_LANES:-}" ]; then
 	# SCALE_LANES="<kernel>:<policy>... | <kernel>:<policy>...": a part again
 	lanes=("${SCALE_LANES%%|*}" "${SCALE_LANES#*|}")

@@ -54,7 +54,7 @@ lane_b() {
 	phase default-policy "$PROJECT/harness/default-policy.sh" || true
 	# The replacing paths where fault injection and concurrency found
 	# upstream bugs; make faults and make concurrency run everything.
-	phase faults-smoke env FAULTS=legacy-replace,replace_set-supersede \
+	phase faults-smoke env FAULTS=legacy-replace,replace_set-supersede,state-lifecycle \
 		RESULT_FILE=faults-smoke "$PROJECT/harness/faults.sh" || true
 	phase bench-smoke env BENCH_MODE=smoke RESULT_FILE=bench-smoke "$PROJECT/harness/bench.sh" || true
 	phase bench-scale-smoke env BENCH_MODE=smoke RESULT_FILE=bench-scale-smoke \

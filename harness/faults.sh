@@ -14,7 +14,8 @@
 # $BUILD/faults/sites.txt, the splats with their scenario and N to
 # $BUILD/faults/splats.txt. About 13 minutes here (2 cores, TCG).
 # FAULTS=<scenario,...> runs only those (legacy, legacy-replace,
-# replace_set, replace_set-supersede, tag, hybrid, hybrid-ondemand);
+# replace_set, replace_set-supersede, tag, hybrid, hybrid-ondemand,
+# state-lifecycle);
 # FAULTS_MAX=<N> stops each after N loads (a quick look).
 . "$(dirname "$0")/lib.sh"
 RESULT_FILE=${RESULT_FILE:-faults}

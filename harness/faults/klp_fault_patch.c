@@ -51,6 +51,14 @@ MODULE_PARM_DESC(state_version, "version of that klp_state");
 
 static uint fail_nth;
 module_param(fail_nth, uint, 0400);
+
+static bool state_life;
+module_param(state_life, bool, 0400);
+MODULE_PARM_DESC(state_life, "the klp_state has callbacks and owns shadow variables");
+
+static bool state_fail;
+module_param(state_fail, bool, 0400);
+MODULE_PARM_DESC(state_fail, "the klp_state's pre_patch callback fails (-ENODEV)");
 MODULE_PARM_DESC(fail_nth, "fail the Nth allocation of klp_enable_patch() (0: none)");
 
 static uint left;
@@ -105,6 +113,33 @@ static struct klp_func absent2_funcs[] = {
 static struct klp_object objs[4];
 static struct klp_state states[2];
 
+/* The state's callbacks (state_life=1), which faults.sh counts in dmesg. */
+static void fault_state_cb(const char *what, const struct klp_state *state)
+{
+	pr_info("klp_fault: %s state %lu %s\n", THIS_MODULE->name, state->id, what);
+}
+
+static int fault_state_pre_patch(struct klp_patch *patch, struct klp_state *state)
+{
+	fault_state_cb("pre_patch", state);
+	return state_fail ? -ENODEV : 0;
+}
+
+static void fault_state_post_patch(struct klp_patch *patch, struct klp_state *state)
+{
+	fault_state_cb("post_patch", state);
+}
+
+static void fault_state_pre_unpatch(struct klp_patch *patch, struct klp_state *state)
+{
+	fault_state_cb("pre_unpatch", state);
+}
+
+static void fault_state_post_unpatch(struct klp_patch *patch, struct klp_state *state)
+{
+	fault_state_cb("post_unpatch", state);
+}
+
 static struct klp_patch patch = {
 	.mod = THIS_MODULE,
 	.objs = objs,
@@ -151,6 +186,15 @@ static int klp_fault_patch_init(void)
 	klp_test_set_policy(&patch);
 	states[0].id = state_id;
 	states[0].version = state_version;
+	if (state_life) {
+		states[0].callbacks = (struct klp_state_callbacks) {
+			.pre_patch = fault_state_pre_patch,
+			.post_patch = fault_state_post_patch,
+			.pre_unpatch = fault_state_pre_unpatch,
+			.post_unpatch = fault_state_post_unpatch,
+		};
+		states[0].is_shadow = true;
+	}
 
 	/* Nothing between these lines allocates but klp_enable_patch(). */
 	WRITE_ONCE(current->fail_nth, fail_nth);

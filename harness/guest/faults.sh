@@ -283,6 +283,26 @@ kmemleak_check() {
 	fi
 }
 
+# state_cbs: CBF, "<pre_patch>,<post_unpatch>,<others>": how many state
+# callbacks of klp_fault_f brought a state in and undid it, and how many
+# other state callbacks ran, since the kernel log had CBLINES lines of
+# them (state_life=1 patches print "klp_fault: <module> state <id> <cb>").
+CBLINES=0
+state_cbs() {
+	local lines l pre=0 post=0 other=0 i
+	mapfile -t lines < <(dmesg | sed -n 's/.*klp_fault: \(klp_fault_[a-z]* state [0-9]* [a-z_]*\)$/\1/p')
+	for ((i = CBLINES; i < ${#lines[@]}; i++)); do
+		l=${lines[i]}
+		case $l in
+		"klp_fault_f state "*" pre_patch") pre=$((pre + 1)) ;;
+		"klp_fault_f state "*" post_unpatch") post=$((post + 1)) ;;
+		*) other=$((other + 1)) ;;
+		esac
+	done
+	CBLINES=${#lines[@]}
+	CBF=$pre,$post,$other
+}
+
 TOTAL_LEFTOVERS=0
 
 # scenario <name> <hybrid: no|preload|ondemand>: runs the scenario
@@ -315,6 +335,7 @@ scenario() {
 		before=$SNAP
 		ftrace_snap
 		fbefore=$FTR
+		state_cbs
 		load f $FPARAMS fail_nth=$n
 		rc=$RC
 		if [ "$rc" = 0 ]; then
@@ -336,6 +357,14 @@ scenario() {
 			[ "$SNAP" = "$before" ] || WHAT+=" state:[$before]->[$SNAP]"
 			ftrace_snap
 			[ "$FTR" = "$fbefore" ] || WHAT+=" ftrace:[$fbefore]->[$FTR]"
+			# A state set up before the failure is undone, once; no
+			# other patch's state callback runs (those of the states
+			# f drops run only once nothing can fail).
+			state_cbs
+			case $CBF in
+			0,0,0 | 1,1,0) ;;
+			*) WHAT+=" state-callbacks(pre_patch,post_unpatch,other)=$CBF" ;;
+			esac
 			if [ -z "$WHAT" ]; then
 				# The next load, unfaulted, must work in full.
 				load f $FPARAMS
@@ -436,6 +465,37 @@ SETUP=("a funcs=34")
 FPARAMS="policy=hybrid replace=1 replaceable=0 funcs=17"
 EXP_PATCHES="a f" EXP_IMPL="c=f v=a u=f l=a"
 scenario hybrid-ondemand ondemand
+
+# replace_set, states with callbacks and shadow variables: f (set 1)
+# replaces a (set 1), brings in its state 1 and drops a's state 2. Every
+# refused load undoes state 1 if its pre_patch ran, and runs nothing of
+# a's; a pre_patch callback that fails refuses f the same way (checked
+# once before the allocations are failed).
+SETUP=("a policy=replace_set replace_set=1 funcs=11 state_id=2 state_version=1 state_life=1")
+FPARAMS="policy=replace_set replace_set=1 funcs=17 state_id=1 state_version=1 state_life=1"
+EXP_PATCHES="f" EXP_IMPL="c=f v=orig u=f l=orig"
+state_fail_check() {
+	local before
+	case $ONLY in "" | *",state-lifecycle,"*) ;; *) return 0 ;; esac
+	load a ${SETUP[0]#a }
+	settle
+	snap
+	before=$SNAP
+	state_cbs
+	load f $FPARAMS state_fail=1
+	state_cbs
+	snap
+	if [ "$RC" = ENODEV ] && [ "$CBF" = 1,0,0 ] && [ "$SNAP" = "$before" ] &&
+	   [ ! -d /sys/module/klp_fault_f ]; then
+		echo "FAULT-SUMMARY scen=state-pre_patch-fails refused=$RC callbacks=$CBF allocations=0 leftovers=0 kmemleak=0 seconds=0"
+	else
+		echo "FAULT-SUMMARY scen=state-pre_patch-fails refused=$RC callbacks=$CBF state:[$before]->[$SNAP] allocations=0 leftovers=1 kmemleak=0 seconds=0"
+		TOTAL_LEFTOVERS=$((TOTAL_LEFTOVERS + 1))
+	fi
+	teardown
+}
+state_fail_check
+scenario state-lifecycle no
 
 echo "FAULTS-DONE rc=$((TOTAL_LEFTOVERS ? 1 : 0)) leftovers=$TOTAL_LEFTOVERS"
 [ "$TOTAL_LEFTOVERS" = 0 ]

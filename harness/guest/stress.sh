@@ -122,6 +122,31 @@ observe() {
 }
 
 # gone <pid>: the task has exited
+# callbacks() - the state callbacks and shadow destructor calls logged
+# since the last step, as "<patch>:<callback>:<id>" joined by ";", a run
+# of destructor calls of one id as "<patch>:free:<id>x<count>" (the order
+# of the frees is the shadow hash's); "-" when none
+CBSEEN=0
+callbacks() {
+	local lines i prev= n=0 out=
+	mapfile -t lines < <(dmesg |
+		sed -n 's/.*klp_st_cb klp_st_\([^ ]*\) \([^ ]*\) \([0-9]*\)$/\1:\2:\3/p')
+	for ((i = CBSEEN; i <= ${#lines[@]}; i++)); do
+		if [[ $i -lt ${#lines[@]} && ${lines[i]} == *:free:* && ${lines[i]} == "$prev" ]]; then
+			n=$((n + 1))
+			continue
+		fi
+		if [ -n "$prev" ]; then
+			out="$out${out:+;}$prev"
+			[[ $prev == *:free:* ]] && out="${out}x$n"
+		fi
+		prev=${lines[i]:-}
+		n=1
+	done
+	CBSEEN=${#lines[@]}
+	CB=${out:--}
+}
+
 gone() {
 	local st
 	! read -r _ _ st _ < "/proc/$1/stat" 2>/dev/null || [ "$st" = Z ]
@@ -242,8 +267,9 @@ while read -r step wait op args; do
 	settle) settle "$before" ;;
 	stall) nap 2 ;;
 	esac
+	callbacks
 	observe
-	echo "OBS $step rc=$RC p=${PL:--} f=$FN m=$MODLIST${SL:+ s=$SL}"
+	echo "OBS $step rc=$RC p=${PL:--} f=$FN m=$MODLIST${SL:+ s=$SL} cb=$CB"
 	if [ "$RC" = RACE ]; then
 		# The kernel did not do what the plan's history needs.
 		echo "STRESS-ABORT step $step: the transition work ran inside the force-reverse chain"

@@ -14,6 +14,11 @@
  * /proc/klp_st_f<N> tells which implementation runs. Each sleeps while
  * the task calling it is the one whose pid is in sleep_pid (0644): a
  * task sleeping inside a patched function, so that transitions stall.
+ * A state with state_life=1 has callbacks, which print
+ * "klp_st_cb <module> <callback> <id>", and owns shadow variables, which
+ * every call of a new function allocates (one per function) and whose
+ * destructor prints "klp_st_cb <module> free <id>"; state_fail=<id> makes
+ * that state's pre_patch callback fail.
  */
 
 #include <linux/delay.h>
@@ -21,6 +26,7 @@
 #include <linux/livepatch.h>
 #include <linux/module.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
 #include "klp_test_policy.h"
@@ -38,6 +44,15 @@ static uint state_vers[2];
 static int nr_state_vers;
 module_param_array(state_vers, uint, &nr_state_vers, 0400);
 MODULE_PARM_DESC(state_vers, "their versions");
+
+static uint state_life[2];
+static int nr_state_life;
+module_param_array(state_life, uint, &nr_state_life, 0400);
+MODULE_PARM_DESC(state_life, "1: that klp_state has callbacks and owns shadow variables");
+
+static ulong state_fail;
+module_param(state_fail, ulong, 0400);
+MODULE_PARM_DESC(state_fail, "id of the klp_state whose pre_patch callback fails (-ENODEV)");
 
 static int sleep_pid;
 module_param(sleep_pid, int, 0644);
@@ -57,8 +72,31 @@ static void st_sleep(void)
 	WRITE_ONCE(sleeping, 0);
 }
 
-static int st_show(struct seq_file *m)
+static struct klp_state states[3];
+
+/*
+ * A call of a new function allocates, before it may sleep, one shadow
+ * variable per state of the patch that owns them, keyed by the function:
+ * (char *)&init_task + fn is an address no module outlives, never read.
+ */
+static void st_shadow_alloc(int fn)
 {
+	unsigned long *data;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(states) && states[i].id; i++) {
+		if (!states[i].is_shadow)
+			continue;
+		data = klp_shadow_get_or_alloc((char *)&init_task + fn, states[i].id,
+					       sizeof(*data), GFP_KERNEL, NULL, NULL);
+		if (data)
+			*data = states[i].id;
+	}
+}
+
+static int st_show(struct seq_file *m, int fn)
+{
+	st_shadow_alloc(fn);
 	st_sleep();
 	seq_printf(m, "klp:%s\n", THIS_MODULE->name);
 	return 0;
@@ -66,18 +104,18 @@ static int st_show(struct seq_file *m)
 
 static int livepatch_cmdline_proc_show(struct seq_file *m, void *v)
 {
-	return st_show(m);
+	return st_show(m, 0);
 }
 
 static int livepatch_version_proc_show(struct seq_file *m, void *v)
 {
-	return st_show(m);
+	return st_show(m, 1);
 }
 
 #define ST_FN(n)							\
 static int livepatch_klp_st_f##n(struct seq_file *m)			\
 {									\
-	return st_show(m);						\
+	return st_show(m, 2 + n);					\
 }
 
 ST_FN(0)
@@ -93,7 +131,40 @@ static void *const target_fns[] = {
 static struct klp_func vmlinux_funcs[3];
 static struct klp_func target_funcs[5];
 static struct klp_object objs[3];
-static struct klp_state states[3];
+
+/* What the guest collects after each step: "klp_st_cb <module> <what> <id>". */
+static void st_cb(const char *what, const struct klp_state *state)
+{
+	pr_info("klp_st_cb %s %s %lu\n", THIS_MODULE->name, what, state->id);
+}
+
+static int st_pre_patch(struct klp_patch *patch, struct klp_state *state)
+{
+	st_cb("pre_patch", state);
+	return state->id == state_fail ? -ENODEV : 0;
+}
+
+static void st_post_patch(struct klp_patch *patch, struct klp_state *state)
+{
+	st_cb("post_patch", state);
+}
+
+static void st_pre_unpatch(struct klp_patch *patch, struct klp_state *state)
+{
+	st_cb("pre_unpatch", state);
+}
+
+static void st_post_unpatch(struct klp_patch *patch, struct klp_state *state)
+{
+	st_cb("post_unpatch", state);
+}
+
+/* Each shadow variable holds its state id. */
+static void st_shadow_dtor(void *obj, void *shadow_data)
+{
+	pr_info("klp_st_cb %s free %lu\n", THIS_MODULE->name,
+		*(unsigned long *)shadow_data);
+}
 
 static struct klp_patch patch = {
 	.mod = THIS_MODULE,
@@ -138,6 +209,16 @@ static int klp_st_patch_init(void)
 	for (i = 0; i < nr_state_ids && i < nr_state_vers; i++) {
 		states[i].id = state_ids[i];
 		states[i].version = state_vers[i];
+		if (i >= nr_state_life || !state_life[i])
+			continue;
+		states[i].callbacks = (struct klp_state_callbacks) {
+			.pre_patch = st_pre_patch,
+			.post_patch = st_post_patch,
+			.pre_unpatch = st_pre_unpatch,
+			.post_unpatch = st_post_unpatch,
+			.shadow_dtor = st_shadow_dtor,
+		};
+		states[i].is_shadow = true;
 	}
 
 	return klp_enable_patch(&patch);

@@ -11,8 +11,9 @@ the state-sharing and fold-in refusals, -EBUSY before validate() for
 policies other than legacy): not from the kernel's C code. It predicts, for each operation of a history, the
 errno, the patches in /sys/kernel/livepatch with their enabled and
 transition files, the implementation a new call of each function runs,
-the modules loaded, and whether a task that should sleep in a function
-does.
+the modules loaded, whether a task that should sleep in a function
+does, and which state callbacks ran and how many shadow variables they
+freed (system-state.rst section 5).
 
   model.py gen --seed S --steps N --plan P --expect E
       writes the plan the guest executes and the expected observations
@@ -40,15 +41,16 @@ HYBRID_MOD = "livepatch_hybrid_policy"
 POLICIES = {"legacy", "replace_set", "tag", "hybrid"}
 SUPERSEDES_MAX = 16
 
-OK, EINVAL, EBUSY, ENOENT, EEXIST = "0", "EINVAL", "EBUSY", "ENOENT", "EEXIST"
+OK, EINVAL, EBUSY, ENOENT, EEXIST, ENODEV = "0", "EINVAL", "EBUSY", "ENOENT", "EEXIST", "ENODEV"
 
 # The generator's scenarios (Gen.scenario_*), in turn.
-SCENARIOS = ["deep", "share", "fold", "lp3", "kept"]
+SCENARIOS = ["deep", "share", "fold", "lp3", "kept", "life"]
 
 # A deliberately wrong model, to show that the recorded runs tell it
 # apart (model.py replay --mutant NAME): each names a rule it drops.
 MUTANTS = {"consistency", "state-share", "forced-pin", "forced-below", "tag-other-policies",
-           "state-before-ebusy", "ebusy-first", "sleepers", "o-policy-check", "fold-in"}
+           "state-before-ebusy", "ebusy-first", "sleepers", "o-policy-check", "fold-in",
+           "leave-taken-over", "state-drop"}
 MUTANT = set()
 
 
@@ -76,6 +78,8 @@ class Spec:
         self.params_size = 0
         self.funcs = set()
         self.states = {}          # id -> version
+        self.life = set()         # ids of states with callbacks and shadow variables
+        self.fail = 0             # id of the state whose pre_patch fails
 
     def args(self):
         a = []
@@ -100,6 +104,10 @@ class Spec:
             ids = sorted(self.states)
             a.append("state_ids=" + ",".join(str(i) for i in ids))
             a.append("state_vers=" + ",".join(str(self.states[i]) for i in ids))
+            if self.life & set(ids):
+                a.append("state_life=" + ",".join("1" if i in self.life else "0" for i in ids))
+            if self.fail:
+                a.append("state_fail=%d" % self.fail)
         return a
 
     @property
@@ -137,6 +145,8 @@ class Transition:
         self.nops = nops
         self.enabling = target == "patched"   # how it started
         self.forced = False       # forced, not reversed since (the marks stay)
+        self.changing = []        # the patch's states entering (or leaving, a disable)
+        self.dropped = []         # (replaced patch, state id) leaving with it
 
 
 class Model:
@@ -149,6 +159,8 @@ class Model:
         self.target = False       # klp_st_target loaded
         self.hybrid = False       # the hybrid policy's module loaded
         self.live_impls = {}      # Patch.id -> module name, code still loaded
+        self.events = []          # state callbacks and shadow frees of this step
+        self.shadow = {}          # state id -> functions with a shadow variable
 
     # ---- helpers -------------------------------------------------------
     def find(self, name):
@@ -218,10 +230,46 @@ class Model:
         own = t.patch.id if f in t.patch.funcs else "orig"
         return s.impl == own
 
+    # ---- the lifecycle of states (system-state.rst section 5) ----------
+    def event(self, patch, what, sid):
+        self.events.append("%s:%s:%d" % (patch.name[len("klp_st_"):], what, sid))
+
+    def leave(self, patch, sid):
+        """A state leaves: its carrier's post_unpatch, then every shadow
+        variable with its id is freed (one destructor call each)."""
+        self.event(patch, "post_unpatch", sid)
+        n = len(self.shadow.pop(sid, ()))
+        if n:
+            self.events.append("%s:free:%dx%d" % (patch.name[len("klp_st_"):], sid, n))
+
+    def carried(self, sid, others):
+        return any(sid in o.spec.states for o in others)
+
+    def allocate(self, f, impl):
+        """A call of f running impl allocates a shadow variable per state
+        of that patch that owns them."""
+        for p in self.patches:
+            if p.id == impl:
+                for sid in p.spec.life:
+                    self.shadow.setdefault(sid, set()).add(f)
+
+    def complete_states(self, t):
+        if t.target == "patched":
+            for sid in t.changing:
+                self.event(t.patch, "post_patch", sid)
+            for o, sid in t.dropped:
+                self.leave(o, sid)
+        else:
+            for sid in t.changing:
+                self.leave(t.patch, sid)
+            for o, sid in t.dropped:
+                self.event(o, "post_patch", sid)
+
     def try_complete(self):
         t = self.trans
         if not t or any(not s.at_target for s in self.sleepers.values()):
             return
+        self.complete_states(t)
         if t.target == "patched":
             for r in t.replaced:
                 self.patches.remove(r)
@@ -252,8 +300,10 @@ class Model:
                 s.at_target = not self.blocks(s)
         self.try_complete()
 
-    def start(self, patch, target, replaced=(), nops=()):
+    def start(self, patch, target, replaced=(), nops=(), changing=(), dropped=()):
         self.trans = Transition(patch, target, list(replaced), set(nops))
+        self.trans.changing = list(changing)
+        self.trans.dropped = list(dropped)
         for s in self.sleepers.values():
             s.at_target = False
         self.settle()
@@ -406,13 +456,18 @@ class Model:
         return None
 
     def state_refusal(self, n, replaced):
-        """Upstream's state rule, on the recorded decision (replaced)."""
+        """Upstream's state rule, on the recorded decision (replaced): a
+        state with callbacks and shadow variables may be left out; one
+        taken over or shared keeps its shadow variables declared."""
         for o in self.patches:
             for sid, ver in o.spec.states.items():
                 if sid in n.states:
+                    if sid in o.spec.life and sid not in n.life:
+                        return why(EINVAL, "carries state %d without the shadow variables %s "
+                                   "declares" % (sid, o.name))
                     if n.states[sid] < ver:
                         return why(EINVAL, "state %d lower than %s's" % (sid, o.name))
-                elif o in replaced:
+                elif o in replaced and (sid not in o.spec.life or "state-drop" in MUTANT):
                     return why(EINVAL, "lacks state %d of replaced %s" % (sid, o.name))
         return None
 
@@ -457,10 +512,37 @@ class Model:
                     return why(EINVAL, "replaces %s, keeps %s: both use state %d" %
                                (r.name, k.name, min(common)))
         p = Patch(n)
+        # States entering: no enabled patch carries them (one a replaced
+        # patch carries is taken over, one a kept patch carries shared).
+        entering = [sid for sid in sorted(n.states) if not self.carried(sid, self.patches)]
+        for i, sid in enumerate(entering):
+            if sid not in n.life:
+                continue
+            self.event(p, "pre_patch", sid)
+            if sid == n.fail:
+                # refused: klp_cancel_transition() undoes those set up
+                for done in entering[:i]:
+                    if done in n.life:
+                        self.leave(p, done)
+                return why(ENODEV, "pre_patch of state %d fails" % sid)
+        # States leaving with a replaced patch: neither N nor a kept
+        # patch carries them; the last replaced carrier undoes them.
+        dropped = []
+        for i, o in enumerate(replaced):
+            for sid in sorted(o.spec.states):
+                if sid not in o.spec.life or self.carried(sid, kept) or \
+                        self.carried(sid, replaced[i + 1:]):
+                    continue
+                if sid in n.states and "leave-taken-over" not in MUTANT:
+                    continue
+                dropped.append((o, sid))
+        for o, sid in dropped:
+            self.event(o, "pre_unpatch", sid)
         self.patches.append(p)
         self.mods.add(n.name)
         self.live_impls[p.id] = n.name
-        self.start(p, "patched", replaced, rf - n.funcs)
+        self.start(p, "patched", replaced, rf - n.funcs,
+                   changing=[sid for sid in entering if sid in n.life], dropped=dropped)
         return why(OK, "enabled, replaces %s" % (",".join(o.name for o in replaced) or "nothing"))
 
     def op_disable(self, name):
@@ -475,7 +557,11 @@ class Model:
         if self.trans:
             return EBUSY
         p.enabled = False
-        self.start(p, "unpatched")
+        others = [q for q in self.patches if q is not p]
+        leaving = [sid for sid in sorted(p.spec.life) if not self.carried(sid, others)]
+        for sid in leaving:
+            self.event(p, "pre_unpatch", sid)
+        self.start(p, "unpatched", changing=leaving)
         return OK
 
     def op_enable(self, name):
@@ -534,8 +620,10 @@ class Model:
         return OK
 
     def op_sleep(self, owner, f):
-        """A task calls f; it sleeps if it runs the owner's code."""
+        """A task calls f; it sleeps if it runs the owner's code, after
+        allocating the shadow variables of that code's states."""
         i = self.impl(f)
+        self.allocate(f, i)
         if owner == TARGET:
             slept = i == "orig" and f in TARGET_FUNCS and self.target
         else:
@@ -558,6 +646,15 @@ class Model:
         mods = sorted(self.mods | ({TARGET} if self.target else set()) |
                       ({HYBRID_MOD} if self.hybrid else set()))
         return "p=%s f=%s m=%s" % (",".join(ps) or "-", fs, ",".join(mods) or "-")
+
+    def observe_reads(self):
+        """The observer's reads of the six functions allocate too."""
+        for f in FUNCS:
+            self.allocate(f, self.impl(f))
+
+    def take_events(self):
+        ev, self.events = self.events, []
+        return ";".join(ev) or "-"
 
 
 # ---- the generator -----------------------------------------------------
@@ -620,6 +717,23 @@ class Gen:
             st[r.choice([1, 2, 3])] = r.choice([1, 2])
         return st
 
+    def rand_life(self, n):
+        """Which of n's states have callbacks and shadow variables: as an
+        enabled patch declares them, or at random; rarely one that fails."""
+        r = self.r
+        known = {sid for p in self.m.patches for sid in p.spec.life}
+        declared = {sid for p in self.m.patches for sid in p.spec.states}
+        for sid in n.states:
+            if sid in known:
+                if r.random() < 0.92:
+                    n.life.add(sid)       # else: refused, it would leak them
+            elif sid not in declared and r.random() < 0.6:
+                n.life.add(sid)
+            elif sid in declared and r.random() < 0.1:
+                n.life.add(sid)
+        if n.life and r.random() < 0.06:
+            n.fail = r.choice(sorted(n.life))
+
     def max_version(self, sid):
         return max([p.spec.states[sid] for p in self.m.patches if sid in p.spec.states] or [1])
 
@@ -651,6 +765,7 @@ class Gen:
                 n.states[sid] = max(0, n.states[sid] - 1)
             elif x < 0.4:
                 n.states[sid] += 1
+        self.rand_life(n)
         pol = o.spec.pol
         if r.random() < 0.12:
             n.replace = True                  # legacy: replaces everything
@@ -700,6 +815,7 @@ class Gen:
                     if self.m.replaces(n, p):
                         for sid in p.spec.states:
                             n.states[sid] = self.max_version(sid)
+                self.rand_life(n)
         else:
             n.replace = True
             n.policy = r.choice([None, "legacy"])
@@ -730,6 +846,7 @@ class Gen:
         n.replaceable = self.r.random() < 0.5
         n.funcs = rf - kf if lp3 else rf
         n.states = {sid: self.max_version(sid) for sid in sorted(rids)}
+        self.rand_life(n)
         return n
 
     def rand_spec(self, name):
@@ -739,6 +856,7 @@ class Gen:
         n = Spec(name)
         n.funcs = self.rand_funcs()
         n.states = self.rand_states()
+        self.rand_life(n)
         kind = self.pick([("none", 12), ("legacy", 5), ("replace_set", 28), ("tag", 24),
                           ("hybrid", 20), ("invalid", 7)])
         if self.m.trans:
@@ -785,6 +903,8 @@ class Gen:
             if hs and r.random() < 0.35:
                 sid = r.choice(hs)
                 n.states = {sid: self.max_version(sid)}
+                n.life = set()
+                self.rand_life(n)
         if kind == "invalid":
             v = r.choice(["empty", "long", "nosuch", "noparams", "teamparams", "size",
                           "legacyparams", "rs_replace", "rs_own", "rs_dup", "rs_long",
@@ -890,6 +1010,7 @@ class Gen:
                 # for the state rule of a load while it stalls
                 sid = r.choice(ids)
                 n.states = {sid: self.max_version(sid)}
+                self.rand_life(n)
             return ("load", n)
 
         def sleep():
@@ -991,6 +1112,48 @@ class Gen:
         self.queue = [fold(False), fold(True)]
         return ("load", rr)
 
+    def scenario_life(self):
+        """An off-band fix F (replace_set a) bringing in a state with
+        callbacks and shadow variables, then one of: a fold-in (set b
+        superseding a, carrying the state: nothing runs, the shadow
+        variables stay), a retirement (superseding a without the state:
+        F's callbacks run, its shadow variables are freed), a downgrade
+        within set a without the state, or F disabled."""
+        m, r = self.m, self.r
+        used = set().union(*[p.funcs for p in m.patches]) if m.patches else set()
+        used |= {s.func for s in m.sleepers.values()}
+        fs = [f for f in FUNCS if f not in used]
+        sets = [x for x in (3, 5, 7, 9, 11) if x not in self.scopes("replace_set")]
+        ids = [x for x in (4, 5, 6) if not any(x in p.spec.states for p in m.patches)]
+        if m.trans or len(m.mods) > len(POOL) - 3 or not fs or len(sets) < 2 or not ids:
+            return None
+        a, b = r.sample(sets, 2)
+        sid = r.choice(ids)
+        fix = Spec(self.free_name())
+        fix.policy, fix.replace_set = "replace_set", a
+        fix.funcs = set(r.sample(fs, min(len(fs), r.choice([1, 2]))))
+        fix.states, fix.life = {sid: 1}, {sid}
+        if r.random() < 0.1:
+            fix.fail = sid
+
+        def then():
+            if m.trans or not m.find(fix.name):
+                return None
+            how = r.choice(["fold", "retire", "downgrade", "disable"])
+            if how == "disable":
+                return ("disable", fix.name)
+            n = Spec(self.free_name())
+            n.policy, n.funcs = "replace_set", set(fix.funcs)
+            if how == "downgrade":
+                n.replace_set = a
+            else:
+                n.replace_set, n.supersedes = b, [a]
+            if how == "fold":
+                n.states, n.life = {sid: 1}, {sid}
+            return ("load", n)
+        self.queue = [then]
+        return ("load", fix)
+
     def scenario_kept(self):
         """A patch of another policy (legacy, hybrid; or tag) on a
         function a scoped patch (replace_set, tag) it keeps patches: the
@@ -1033,6 +1196,7 @@ class Gen:
                 n.replace = True                      # lacks the states
             elif self.max_version(sid) > 0:
                 n.states = {sid: self.max_version(sid) - 1}
+                self.rand_life(n)
         return ("load", n)
 
     def next_op(self):
@@ -1135,6 +1299,9 @@ class Gen:
         LAST_WHY[0] = ""
         if kind == "load":
             spec = op[1]
+            spec.life &= set(spec.states)
+            if spec.fail not in spec.life:
+                spec.fail = 0
             rc = m.op_load(spec)
             words = ["load", spec.name] + spec.args()
             text = "insmod %s %s" % (spec.name, " ".join(spec.args()))
@@ -1186,6 +1353,8 @@ class Gen:
             obs += " s=%d" % slept
         elif kind == "wake":
             obs += " s=0"
+        obs += " cb=%s" % m.take_events()
+        m.observe_reads()
         tr = " (%s)" % LAST_WHY[0] if LAST_WHY[0] else ""
         if m.trans:
             tr += " [transition %s %s%s]" % (m.trans.patch.name, m.trans.target,
@@ -1253,8 +1422,11 @@ def parse_plan_line(line):
         mask = int(kv.get("funcs", 1))
         n.funcs = {f for f in FUNCS if mask & FUNC_BIT[f]}
         if "state_ids" in kv:
-            n.states = dict(zip((int(x) for x in kv["state_ids"].split(",")),
-                                (int(x) for x in kv["state_vers"].split(","))))
+            ids = [int(x) for x in kv["state_ids"].split(",")]
+            n.states = dict(zip(ids, (int(x) for x in kv["state_vers"].split(","))))
+            if "state_life" in kv:
+                n.life = {i for i, x in zip(ids, kv["state_life"].split(",")) if x == "1"}
+            n.fail = int(kv.get("state_fail", 0))
         return ("load", n)
     if op in ("disable", "enable", "force", "rmmod", "wake"):
         return (op, args[0])
