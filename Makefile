@@ -70,7 +70,7 @@ bench: initramfs ## what scoped replacement saves, then legacy beside pristine 6
 bench-scale: initramfs ## C = 32..4096 functions, k = 0..256 off-band, beside pristine 6.12 (BENCH_VARIANT=production)
 	@$(H)/bench-scale.sh
 
-model: initramfs ## one fixed-seed random history (SEED=25, STEPS=250) checked against the reference model, booted
+model: initramfs ## one fixed-seed random history (SEED=91, STEPS=250) checked against the reference model, booted
 	@$(H)/stress.sh model
 
 stress: initramfs ## random histories against the model for STRESS_MINUTES (30); SEED=<n> replays one, STEPS=<n>

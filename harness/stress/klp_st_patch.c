@@ -94,7 +94,11 @@ static void st_shadow_alloc(int fn)
 	}
 }
 
-static int st_show(struct seq_file *m, int fn)
+/*
+ * Inlined into each new function, so that a task sleeping here has that
+ * function on its stack (a tail call would leave only st_show()).
+ */
+static __always_inline int st_show(struct seq_file *m, int fn)
 {
 	st_shadow_alloc(fn);
 	st_sleep();
