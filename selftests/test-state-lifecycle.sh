@@ -43,6 +43,54 @@ function state_msgs() {
 	done
 }
 
+# frees(n) - n times "free shadow", for state_msgs
+function frees() {
+	local i
+
+	for ((i = 0; i < $1; i++)); do
+		echo "free shadow"
+	done
+}
+
+# state_enable_msgs(modname) - modname enabled, bringing state 7 in
+function state_enable_msgs() {
+	echo "livepatch: enabling patch '$1'
+livepatch: '$1': initializing patching transition
+$(state_msgs "$1" "pre_patch (0)")
+livepatch: '$1': starting patching transition
+livepatch: '$1': completing patching transition
+$(state_msgs "$1" post_patch)
+livepatch: '$1': patching complete"
+}
+
+# state_disable_msgs(modname, frees) - modname disabled, the last patch
+# carrying state 7: the state leaves, frees shadow variables are freed
+function state_disable_msgs() {
+	local IFS=$'\n'
+
+	echo "% echo 0 > $KLP_SYSFS_DIR/$1/enabled
+livepatch: '$1': initializing unpatching transition
+$(state_msgs "$1" pre_unpatch)
+livepatch: '$1': starting unpatching transition
+livepatch: '$1': completing unpatching transition
+$(state_msgs "$1" post_unpatch $(frees "$2"))
+livepatch: '$1': unpatching complete"
+}
+
+# state_drop_msgs(modname, owner, frees) - modname enabled, replacing
+# owner without its state 7: owner's callbacks undo it
+function state_drop_msgs() {
+	local IFS=$'\n'
+
+	echo "livepatch: enabling patch '$1'
+livepatch: '$1': initializing patching transition
+$(state_msgs "$2" pre_unpatch)
+livepatch: '$1': starting patching transition
+livepatch: '$1': completing patching transition
+$(state_msgs "$2" post_unpatch $(frees "$3"))
+livepatch: '$1': patching complete"
+}
+
 # wait_removed(modname) - a replaced patch leaves sysfs once it is freed
 function wait_removed() {
 	loop_until "[[ ! -e $KLP_SYSFS_DIR/$1 ]]" ||
@@ -102,22 +150,10 @@ unload_lp $MOD_LP1
 check_result "% insmod test_modules/$MOD_LP1.ko $CUM
 $(enable_msgs $MOD_LP1)
 % insmod test_modules/$MOD_LP2.ko $OFF $LIFE
-livepatch: enabling patch '$MOD_LP2'
-livepatch: '$MOD_LP2': initializing patching transition
-$(state_msgs $MOD_LP2 "pre_patch (0)")
-livepatch: '$MOD_LP2': starting patching transition
-livepatch: '$MOD_LP2': completing patching transition
-$(state_msgs $MOD_LP2 post_patch)
-livepatch: '$MOD_LP2': patching complete
+$(state_enable_msgs $MOD_LP2)
 % insmod test_modules/$MOD_LP3.ko $CUM funcb=1 supersedes=7 $LIFE
 $(enable_msgs $MOD_LP3)
-% echo 0 > $KLP_SYSFS_DIR/$MOD_LP3/enabled
-livepatch: '$MOD_LP3': initializing unpatching transition
-$(state_msgs $MOD_LP3 pre_unpatch)
-livepatch: '$MOD_LP3': starting unpatching transition
-livepatch: '$MOD_LP3': completing unpatching transition
-$(state_msgs $MOD_LP3 post_unpatch "free shadow" "free shadow" "free shadow" "free shadow")
-livepatch: '$MOD_LP3': unpatching complete
+$(state_disable_msgs $MOD_LP3 4)
 % rmmod $MOD_LP3
 % rmmod $MOD_LP2
 % rmmod $MOD_LP1"
@@ -147,21 +183,9 @@ unload_lp $MOD_LP1
 check_result "% insmod test_modules/$MOD_LP1.ko $CUM
 $(enable_msgs $MOD_LP1)
 % insmod test_modules/$MOD_LP2.ko $OFF $LIFE
-livepatch: enabling patch '$MOD_LP2'
-livepatch: '$MOD_LP2': initializing patching transition
-$(state_msgs $MOD_LP2 "pre_patch (0)")
-livepatch: '$MOD_LP2': starting patching transition
-livepatch: '$MOD_LP2': completing patching transition
-$(state_msgs $MOD_LP2 post_patch)
-livepatch: '$MOD_LP2': patching complete
+$(state_enable_msgs $MOD_LP2)
 % insmod test_modules/$MOD_LP3.ko $CUM funcb=1 supersedes=7
-livepatch: enabling patch '$MOD_LP3'
-livepatch: '$MOD_LP3': initializing patching transition
-$(state_msgs $MOD_LP2 pre_unpatch)
-livepatch: '$MOD_LP3': starting patching transition
-livepatch: '$MOD_LP3': completing patching transition
-$(state_msgs $MOD_LP2 post_unpatch "free shadow" "free shadow" "free shadow")
-livepatch: '$MOD_LP3': patching complete
+$(state_drop_msgs $MOD_LP3 $MOD_LP2 3)
 $(disable_msgs $MOD_LP3)
 % rmmod $MOD_LP3
 % rmmod $MOD_LP2
@@ -196,21 +220,9 @@ unload_lp $MOD_LP1
 check_result "% insmod test_modules/$MOD_LP1.ko $V funcb=1
 $(enable_msgs $MOD_LP1)
 % insmod test_modules/$MOD_LP2.ko $V funcb=1 $LIFE
-livepatch: enabling patch '$MOD_LP2'
-livepatch: '$MOD_LP2': initializing patching transition
-$(state_msgs $MOD_LP2 "pre_patch (0)")
-livepatch: '$MOD_LP2': starting patching transition
-livepatch: '$MOD_LP2': completing patching transition
-$(state_msgs $MOD_LP2 post_patch)
-livepatch: '$MOD_LP2': patching complete
+$(state_enable_msgs $MOD_LP2)
 % insmod test_modules/$MOD_LP3.ko $V funcb=1
-livepatch: enabling patch '$MOD_LP3'
-livepatch: '$MOD_LP3': initializing patching transition
-$(state_msgs $MOD_LP2 pre_unpatch)
-livepatch: '$MOD_LP3': starting patching transition
-livepatch: '$MOD_LP3': completing patching transition
-$(state_msgs $MOD_LP2 post_unpatch "free shadow" "free shadow")
-livepatch: '$MOD_LP3': patching complete
+$(state_drop_msgs $MOD_LP3 $MOD_LP2 2)
 $(disable_msgs $MOD_LP3)
 % rmmod $MOD_LP3
 % rmmod $MOD_LP2
@@ -251,13 +263,7 @@ unload_lp $MOD_LP1
 check_result "% insmod test_modules/$MOD_LP1.ko $CUM
 $(enable_msgs $MOD_LP1)
 % insmod test_modules/$MOD_LP2.ko $OFF $LIFE
-livepatch: enabling patch '$MOD_LP2'
-livepatch: '$MOD_LP2': initializing patching transition
-$(state_msgs $MOD_LP2 "pre_patch (0)")
-livepatch: '$MOD_LP2': starting patching transition
-livepatch: '$MOD_LP2': completing patching transition
-$(state_msgs $MOD_LP2 post_patch)
-livepatch: '$MOD_LP2': patching complete
+$(state_enable_msgs $MOD_LP2)
 $MOD_LP2: version_proc_show: sleeping
 % insmod test_modules/$MOD_LP3.ko $CUM funcb=1 supersedes=7
 livepatch: enabling patch '$MOD_LP3'
@@ -272,13 +278,7 @@ $(state_msgs $MOD_LP2 post_patch)
 livepatch: '$MOD_LP3': unpatching complete
 % rmmod $MOD_LP3
 % insmod test_modules/$MOD_LP3.ko $CUM funcb=1 supersedes=7
-livepatch: enabling patch '$MOD_LP3'
-livepatch: '$MOD_LP3': initializing patching transition
-$(state_msgs $MOD_LP2 pre_unpatch)
-livepatch: '$MOD_LP3': starting patching transition
-livepatch: '$MOD_LP3': completing patching transition
-$(state_msgs $MOD_LP2 post_unpatch "free shadow" "free shadow" "free shadow")
-livepatch: '$MOD_LP3': patching complete
+$(state_drop_msgs $MOD_LP3 $MOD_LP2 3)
 $(disable_msgs $MOD_LP3)
 % rmmod $MOD_LP3
 % rmmod $MOD_LP2
@@ -367,24 +367,12 @@ disable_lp $MOD_LP1
 unload_lp $MOD_LP1
 
 check_result "% insmod test_modules/$MOD_LP1.ko $CUM $LIFE
-livepatch: enabling patch '$MOD_LP1'
-livepatch: '$MOD_LP1': initializing patching transition
-$(state_msgs $MOD_LP1 "pre_patch (0)")
-livepatch: '$MOD_LP1': starting patching transition
-livepatch: '$MOD_LP1': completing patching transition
-$(state_msgs $MOD_LP1 post_patch)
-livepatch: '$MOD_LP1': patching complete
+$(state_enable_msgs $MOD_LP1)
 % insmod test_modules/$MOD_LP2.ko $OFF $LIFE
 $(echo "livepatch: patch '$MOD_LP2' (replace_set=7) and patch '$MOD_LP1' (replace_set=0)" \
 	"both use state id 7: patches in different replace sets must not share it")
 insmod: ERROR: could not insert module test_modules/$MOD_LP2.ko: Invalid parameters
-% echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
-livepatch: '$MOD_LP1': initializing unpatching transition
-$(state_msgs $MOD_LP1 pre_unpatch)
-livepatch: '$MOD_LP1': starting unpatching transition
-livepatch: '$MOD_LP1': completing unpatching transition
-$(state_msgs $MOD_LP1 post_unpatch)
-livepatch: '$MOD_LP1': unpatching complete
+$(state_disable_msgs $MOD_LP1 0)
 % rmmod $MOD_LP1"
 
 
@@ -410,13 +398,7 @@ unload_lp $MOD_LP2
 unload_lp $MOD_LP1
 
 check_result "% insmod test_modules/$MOD_LP1.ko $CUM $LIFE state_block=1
-livepatch: enabling patch '$MOD_LP1'
-livepatch: '$MOD_LP1': initializing patching transition
-$(state_msgs $MOD_LP1 "pre_patch (0)")
-livepatch: '$MOD_LP1': starting patching transition
-livepatch: '$MOD_LP1': completing patching transition
-$(state_msgs $MOD_LP1 post_patch)
-livepatch: '$MOD_LP1': patching complete
+$(state_enable_msgs $MOD_LP1)
 % echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
 $(echo "livepatch: patch '$MOD_LP1' cannot be disabled: its state id 7 sets block_disable" \
 	"and no other patch carries it")
@@ -426,13 +408,7 @@ $(echo "livepatch: patch '$MOD_LP2' (replace_set=0) replaces patch '$MOD_LP1' (r
 insmod: ERROR: could not insert module test_modules/$MOD_LP2.ko: Invalid parameters
 % insmod test_modules/$MOD_LP2.ko $CUM $LIFE
 $(enable_msgs $MOD_LP2)
-% echo 0 > $KLP_SYSFS_DIR/$MOD_LP2/enabled
-livepatch: '$MOD_LP2': initializing unpatching transition
-$(state_msgs $MOD_LP2 pre_unpatch)
-livepatch: '$MOD_LP2': starting unpatching transition
-livepatch: '$MOD_LP2': completing unpatching transition
-$(state_msgs $MOD_LP2 post_unpatch)
-livepatch: '$MOD_LP2': unpatching complete
+$(state_disable_msgs $MOD_LP2 0)
 % rmmod $MOD_LP2
 % rmmod $MOD_LP1"
 
