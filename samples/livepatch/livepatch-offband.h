@@ -12,6 +12,7 @@
  * and the core frees them, with shadow_dtor, when the state leaves.
  */
 
+#include <linux/atomic.h>
 #include <linux/livepatch.h>
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
@@ -21,14 +22,13 @@
 
 static int offband_cmdline_proc_show(struct seq_file *m, void *v)
 {
-	unsigned int *reads;
+	atomic_t *reads;
 
+	/* Zeroed when allocated; readers may run in parallel. */
 	reads = klp_shadow_get_or_alloc(&init_task, OFFBAND_STATE, sizeof(*reads),
 					GFP_KERNEL, NULL, NULL);
-	if (reads)
-		++*reads;
-	seq_printf(m, "this has been live patched by %s: read %u times\n",
-		   THIS_MODULE->name, reads ? *reads : 0);
+	seq_printf(m, "this has been live patched by %s: read %d times\n",
+		   THIS_MODULE->name, reads ? atomic_inc_return(reads) : 0);
 	return 0;
 }
 
@@ -46,7 +46,7 @@ static void offband_state_post_unpatch(struct klp_patch *patch, struct klp_state
 
 static void offband_shadow_dtor(void *obj, void *shadow_data)
 {
-	pr_info("/proc/cmdline was read %u times\n", *(unsigned int *)shadow_data);
+	pr_info("/proc/cmdline was read %d times\n", atomic_read(shadow_data));
 }
 
 static struct klp_func offband_funcs[] = {
