@@ -14,7 +14,7 @@
 
 H := harness
 
-.PHONY: all demo deps tree export kernel initramfs kunit selftest static \
+.PHONY: all demo deps tree export kernel initramfs kunit selftest static exhaustive \
 	check series clean help ftrace-handler cocci bench default-policy \
 	doc-examples htmldocs fixes model stress faults upstream-selftests matrix concurrency \
 	bench-scale
@@ -70,7 +70,7 @@ bench: initramfs ## what scoped replacement saves, then legacy beside pristine 6
 bench-scale: initramfs ## C = 32..4096 functions, k = 0..256 off-band, beside pristine 6.12 (BENCH_VARIANT=production)
 	@$(H)/bench-scale.sh
 
-model: initramfs ## one fixed-seed random history (SEED=91, STEPS=250) checked against the reference model, booted
+model: initramfs ## one fixed-seed random history (SEED=12, STEPS=250) checked against the reference model, booted
 	@$(H)/stress.sh model
 
 stress: initramfs ## random histories against the model for STRESS_MINUTES (30); SEED=<n> replays one, STEPS=<n>
@@ -90,6 +90,9 @@ concurrency: initramfs ## parallel loads, disables, sysfs reads and policy modul
 
 static: kernel ## sparse, checkpatch --strict and kernel-doc
 	@$(H)/static.sh
+
+exhaustive: tree ## the core's rule code over every history of up to 6 operations, in user space, and each mutant (EXH_DEPTH=)
+	@EXH_DEPTH=$${EXH_DEPTH:-6} $(H)/exhaustive.sh
 
 check: deps ## tree, kunit, selftest, upstream-selftests, default-policy, model, faults and concurrency smoke, ftrace-handler, cocci, doc-examples, bench smoke, static; ends "N passed, M failed"
 	@$(H)/check.sh

@@ -28,7 +28,6 @@
 ///	M=<livepatch module dir>
 //
 // Confidence: High (literals); Moderate (expressions: check the result)
-// Copyright: (C) 2026 The klp replace-policy project
 // Comments: Documentation/livepatch/replace-policies.rst
 // Options: --no-includes --include-headers
 // Requires: 1.1.1

@@ -84,6 +84,7 @@ if phase tree "$PROJECT/harness/tree.sh"; then
 	phase doc-examples "$PROJECT/harness/doc-examples.sh" || true
 	phase htmldocs "$PROJECT/harness/htmldocs.sh" || true
 	phase static "$PROJECT/harness/static.sh" || true
+	phase exhaustive "$PROJECT/harness/exhaustive.sh" || true
 fi
 
 echo

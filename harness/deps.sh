@@ -6,10 +6,11 @@
 # What each is for: the kernel source and its build (gcc .. libssl-dev),
 # the guest (qemu, busybox and the GNU tools the upstream selftests call),
 # the static checks (sparse, perl for checkpatch, coccinelle), the
-# htmldocs (sphinx) and kunit.py.
+# htmldocs (sphinx), kunit.py, and the exhaustive harness's mutants
+# (patch; gcc brings AddressSanitizer and UBSan).
 PACKAGES="
 	linux-source-6.12 xz-utils
-	gcc make flex bison bc libelf-dev libssl-dev cpio kmod ccache rsync git
+	gcc make flex bison bc libelf-dev libssl-dev cpio kmod ccache rsync git patch
 	python3 python3-ply python3-git python3-matplotlib perl
 	qemu-system-x86 qemu-system-data busybox-static
 	bash coreutils procps diffutils util-linux grep sed mawk findutils

@@ -59,27 +59,34 @@ fi
 if [ "$krc" != 0 ] && ! grep -q '^fail ' "$RESULTS/$RESULT_FILE"; then
 	record_check fail "kunit: kunit.py failed" "exit $krc, see $LOGS/kunit.log"
 fi
-# One warning is the point of a test: a policy callback that returns a
+# Two warnings are the point of a test: a policy callback that returns a
 # positive value is a plugin bug the core WARNs about once (the suite's
-# "kunit-positive"/"kunit-posval" policies). That block, from "cut here" to
-# its end-of-trace line, must appear exactly once; anything else is a splat.
+# "kunit-positive"/"kunit-posval" policies), and so is a state pre_patch
+# callback's (klp_state_lifecycle). Each block, from "cut here" to its
+# end-of-trace line, must appear exactly once; anything else is a splat.
 expected_warn() {
 	awk '/-+\[ cut here \]-+/ { blk = $0; inblk = 1; next }
 	     inblk { blk = blk "\n" $0 }
 	     inblk && /---\[ end trace/ {
 		inblk = 0
 		if (blk ~ /replace policy .kunit-pos(itive|val).: (check|validate)\(\) returned [1-9]/) { n++; next }
+		if (blk ~ /patch .new.: state id [0-9]+: pre_patch\(\) returned [1-9]/) { s++; next }
 		print blk; next
 	     }
 	     !inblk { print }
-	     END { if (inblk) print blk; print "KLP-EXPECTED-WARNS " n + 0 > "/dev/stderr" }' "$1"
+	     END { if (inblk) print blk; print "KLP-EXPECTED-WARNS " n + 0 " " s + 0 > "/dev/stderr" }' "$1"
 }
 expected_warn "$KUNIT_OBJ/test.log" > "$KUNIT_OBJ/test.log.unexpected" 2> "$KUNIT_OBJ/test.log.expected"
-nwarn=$(sed -n 's/^KLP-EXPECTED-WARNS //p' "$KUNIT_OBJ/test.log.expected")
+read -r nwarn nstate <<< "$(sed -n 's/^KLP-EXPECTED-WARNS //p' "$KUNIT_OBJ/test.log.expected")"
 if [ "$nwarn" = 1 ]; then
 	record_check pass "kunit: a policy callback's positive return WARNs once"
 else
 	record_check fail "kunit: a policy callback's positive return WARNs once" "$nwarn such warnings"
+fi
+if [ "$nstate" = 1 ]; then
+	record_check pass "kunit: a state callback's positive return WARNs once"
+else
+	record_check fail "kunit: a state callback's positive return WARNs once" "$nstate such warnings"
 fi
 splats=$(splat_lines "$KUNIT_OBJ/test.log.unexpected")
 if [ -n "$splats" ]; then

@@ -10,8 +10,8 @@
 
 need_tree
 OUT=$BUILD/series
-# The revision of the series these mails are (subjects "[PATCH v3 NN/MM]").
-SERIES_VERSION=${SERIES_VERSION:-v3}
+# The revision of the series these mails are (subjects "[PATCH v4 NN/MM]").
+SERIES_VERSION=${SERIES_VERSION:-v4}
 n=$(git -C "$TREE" rev-list --count "$PRISTINE_TAG"..HEAD)
 rm -rf "$OUT"
 if [ "$n" = 0 ]; then

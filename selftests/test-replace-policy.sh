@@ -1,6 +1,5 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Copyright (C) 2026 The klp replace-policy project
 #
 # Replace policies in the booted kernel, with the sample policy plugin
 # samples/livepatch/livepatch-hybrid-policy.ko and the sample livepatch
@@ -164,6 +163,50 @@ livepatch: '$MOD_SAMPLE': completing unpatching transition
 livepatch: '$MOD_SAMPLE': unpatching complete"
 
 
+# A plugin may decide on the whole set of enabled patches from validate()
+# (klp_policy_for_each_enabled()): the sample patch with requires=<module>
+# loads only while that livepatch is enabled.
+# - requires=test_klp_policy1 with no patch enabled: refused (-EINVAL)
+# - lp1 enabled (legacy, version_proc_show): the same load is accepted
+
+start_test "a plugin refuses a patch because of the enabled patches"
+
+load_failing_mod_sample() {
+	local ret
+
+	log "% modprobe $MOD_SAMPLE $*"
+	if ret=$(modprobe "$MOD_SAMPLE" "$@" 2>&1); then
+		die "$MOD_SAMPLE unexpectedly loaded"
+	fi
+	log "$ret"
+}
+load_failing_mod_sample requires=$MOD_LP1
+load_lp $MOD_LP1 policy=legacy funca=0 funcb=1
+log "% modprobe $MOD_SAMPLE requires=$MOD_LP1"
+modprobe "$MOD_SAMPLE" requires=$MOD_LP1 || die "cannot load $MOD_SAMPLE"
+loop_until "grep -q '^0$' $KLP_SYSFS_DIR/$MOD_SAMPLE/transition" ||
+	die "failed to complete transition"
+check_file /proc/cmdline "this has been live patched (hybrid policy)"
+disable_lp $MOD_SAMPLE
+unload_lp $MOD_SAMPLE
+disable_lp $MOD_LP1
+unload_lp $MOD_LP1
+unload_mod $MOD_POLICY
+
+check_result "% modprobe $MOD_SAMPLE requires=$MOD_LP1
+livepatch: patch '$MOD_SAMPLE' requires livepatch '$MOD_LP1', which is not enabled
+% insmod test_modules/$MOD_LP1.ko policy=legacy funca=0 funcb=1
+$(enable_msgs $MOD_LP1)
+% modprobe $MOD_SAMPLE requires=$MOD_LP1
+$(enable_msgs $MOD_SAMPLE)
+livepatch: '$MOD_SAMPLE': initializing unpatching transition
+livepatch: '$MOD_SAMPLE': starting unpatching transition
+livepatch: '$MOD_SAMPLE': completing unpatching transition
+livepatch: '$MOD_SAMPLE': unpatching complete
+$(disable_msgs $MOD_LP1)
+% rmmod $MOD_LP1"
+
+
 # A policy name or parameters the core cannot use are refused, and
 # nothing is loaded, enabled or pinned:
 # - an empty name and a name of 16 characters: -EINVAL
@@ -172,7 +215,7 @@ livepatch: '$MOD_SAMPLE': unpatching complete"
 #   header names another policy, or whose header gives a size the policy
 #   does not read: smaller than its first layout, which ended with
 #   .replaceable (17 bytes on 64-bit), or larger than its current one
-#   (32): -EINVAL
+#   (40): -EINVAL
 # - parameters for legacy, which takes none: -EINVAL
 
 start_test "replace policy names and parameters refused"
@@ -214,14 +257,14 @@ $(refused_msg $MOD_LP1 "Invalid parameters")
 $SIZE_PREFIX 8, smaller than the oldest layout it reads, 17
 $(refused_msg $MOD_LP1 "Invalid parameters")
 % insmod test_modules/$MOD_LP1.ko policy=hybrid params_size=64
-$SIZE_PREFIX 64, larger than its 32: built for a newer version of the policy
+$SIZE_PREFIX 64, larger than its 40: built for a newer version of the policy
 $(refused_msg $MOD_LP1 "Invalid parameters")
 % insmod test_modules/$MOD_LP1.ko policy=legacy params=legacy
 livepatch: patch '$MOD_LP1': replace policy 'legacy' takes no replace_params
 $(refused_msg $MOD_LP1 "Invalid parameters")"
 
 
-# Petr Mladek's example, under the hybrid policy:
+# The upstream review's example of the hybrid rule, under the hybrid policy:
 # - lp1 (not replaceable) patches funcA (cmdline_proc_show)
 # - lp2 (replaceable) patches funcA and funcB (version_proc_show)
 # - lp3 replaces the replaceable patches and patches only funcB: funcA

@@ -1,6 +1,5 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Copyright (C) 2026 The klp replace-policy project
 #
 # Per-object (un)patch callbacks under scoped replacement keep upstream's
 # behaviour: only the callbacks of the livepatch in transition run. A

@@ -1,6 +1,5 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Copyright (C) 2026 The klp replace-policy project
 #
 # The replace_set and tag policies in a booted kernel: a fleet's
 # cumulative patch updated while an off-band fix stays, conflicts across
@@ -99,8 +98,7 @@ function no_policy_conflict_msg() {
 
 # replaced_state_msg(what) - lp2 replacing lp1 lacks one of its states
 function replaced_state_msg() {
-	echo "livepatch: patch '$MOD_LP2' ($PARAM=$CUMULATIVE) replaces patch" \
-		"'$MOD_LP1' ($PARAM=$CUMULATIVE) but $1"
+	echo "livepatch: patch '$MOD_LP2' replaces '$MOD_LP1' but $1"
 }
 
 function refused_msg() {
@@ -699,8 +697,12 @@ $(enable_msgs $MOD_LP2)
 $(set9_conflict_msg)
 $(refused_msg $MOD_LP3)
 % insmod test_modules/$MOD_LP3.ko $CUM funcb=1 supersedes=$OFFBAND also_supersede=9
+livepatch: enabling patch '$MOD_LP3'
+livepatch: '$MOD_LP3': initializing patching transition
 livepatch: patch '$MOD_LP3' ($PARAM=$CUMULATIVE): operator override: also supersedes set 9
-$(enable_msgs $MOD_LP3)
+livepatch: '$MOD_LP3': starting patching transition
+livepatch: '$MOD_LP3': completing patching transition
+livepatch: '$MOD_LP3': patching complete
 % rmmod $MOD_LP1
 % rmmod $MOD_LP2
 $(disable_msgs $MOD_LP3)

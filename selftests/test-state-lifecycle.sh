@@ -1,6 +1,5 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Copyright (C) 2026 The klp replace-policy project
 #
 # The lifecycle of a system state under scoped replacement: its callbacks
 # run when it enters the system (no enabled patch carries it yet) and when
@@ -63,6 +62,12 @@ $(state_msgs "$1" post_patch)
 livepatch: '$1': patching complete"
 }
 
+# leave_msg(modname, carrier[, id]) - the core's line naming the state
+# that leaves the system at the end of modname's transition
+function leave_msg() {
+	echo "livepatch: '$1': states leaving the system: ${3:-7} of '$2'"
+}
+
 # state_disable_msgs(modname, frees) - modname disabled, the last patch
 # carrying state 7: the state leaves, frees shadow variables are freed
 function state_disable_msgs() {
@@ -73,6 +78,7 @@ livepatch: '$1': initializing unpatching transition
 $(state_msgs "$1" pre_unpatch)
 livepatch: '$1': starting unpatching transition
 livepatch: '$1': completing unpatching transition
+$(leave_msg "$1" "$1")
 $(state_msgs "$1" post_unpatch $(frees "$2"))
 livepatch: '$1': unpatching complete"
 }
@@ -87,6 +93,7 @@ livepatch: '$1': initializing patching transition
 $(state_msgs "$2" pre_unpatch)
 livepatch: '$1': starting patching transition
 livepatch: '$1': completing patching transition
+$(leave_msg "$1" "$2")
 $(state_msgs "$2" post_unpatch $(frees "$3"))
 livepatch: '$1': patching complete"
 }
@@ -159,11 +166,20 @@ $(state_disable_msgs $MOD_LP3 4)
 % rmmod $MOD_LP1"
 
 
+# retire_msg(modname, carrier) - modname folds carrier's set in without
+# its state 7 and without retiring it: refused
+function retire_msg() {
+	echo "livepatch: patch '$1' replaces '$2' across lines and leaves out its state id 7:" \
+		"list it in retire_states to retire it"
+}
+
 # Retiring the off-band fix without a fold-in:
 # - lp1 cumulative, lp2 off-band with state 7, two calls counted
 # - lp3 cumulative superseding set 7 and patching its function, without
-#   the state: lp2's callbacks run once, before and after the transition,
-#   and lp2's three shadow variables are freed
+#   the state: refused, the fix's code would lose its data silently
+# - the same lp3 listing state 7 in retire_states: lp2's callbacks run
+#   once, before and after the transition, and lp2's three shadow
+#   variables are freed
 # - lp3 disabled: no state callback runs again
 
 start_test "retiring the off-band fix runs its callbacks once and frees its shadow variables"
@@ -172,7 +188,8 @@ load_lp $MOD_LP1 $CUM
 load_lp $MOD_LP2 $OFF $LIFE
 check_file /proc/version "$MOD_LP2: version_proc_show calls=1"
 check_file /proc/version "$MOD_LP2: version_proc_show calls=2"
-load_lp $MOD_LP3 $CUM funcb=1 supersedes=7
+load_failing_mod $MOD_LP3 $CUM funcb=1 supersedes=7
+load_lp $MOD_LP3 $CUM funcb=1 supersedes=7 retire=7
 wait_removed $MOD_LP2
 check_file /proc/version "$MOD_LP3: version_proc_show"
 disable_lp $MOD_LP3
@@ -185,6 +202,9 @@ $(enable_msgs $MOD_LP1)
 % insmod test_modules/$MOD_LP2.ko $OFF $LIFE
 $(state_enable_msgs $MOD_LP2)
 % insmod test_modules/$MOD_LP3.ko $CUM funcb=1 supersedes=7
+$(retire_msg $MOD_LP3 $MOD_LP2)
+insmod: ERROR: could not insert module test_modules/$MOD_LP3.ko: Invalid parameters
+% insmod test_modules/$MOD_LP3.ko $CUM funcb=1 supersedes=7 retire=7
 $(state_drop_msgs $MOD_LP3 $MOD_LP2 3)
 $(disable_msgs $MOD_LP3)
 % rmmod $MOD_LP3
@@ -246,14 +266,14 @@ load_lp $MOD_LP2 $OFF $LIFE
 check_file /proc/version "$MOD_LP2: version_proc_show calls=1"
 echo 1 > /sys/module/$MOD_LP2/parameters/sleep
 start_sleeper $MOD_LP2
-load_lp_nowait $MOD_LP3 $CUM funcb=1 supersedes=7
+load_lp_nowait $MOD_LP3 $CUM funcb=1 supersedes=7 retire=7
 wait_transition_stalled $MOD_LP3
 reverse_lp $MOD_LP3
 check_sysfs_value $MOD_LP2 enabled 1
 unload_lp $MOD_LP3
 wake_sleeper $MOD_LP2
 check_file /tmp/klp-sleeper.out "$MOD_LP2: version_proc_show calls=2"
-load_lp $MOD_LP3 $CUM funcb=1 supersedes=7
+load_lp $MOD_LP3 $CUM funcb=1 supersedes=7 retire=7
 wait_removed $MOD_LP2
 disable_lp $MOD_LP3
 unload_lp $MOD_LP3
@@ -265,7 +285,7 @@ $(enable_msgs $MOD_LP1)
 % insmod test_modules/$MOD_LP2.ko $OFF $LIFE
 $(state_enable_msgs $MOD_LP2)
 $MOD_LP2: version_proc_show: sleeping
-% insmod test_modules/$MOD_LP3.ko $CUM funcb=1 supersedes=7
+% insmod test_modules/$MOD_LP3.ko $CUM funcb=1 supersedes=7 retire=7
 livepatch: enabling patch '$MOD_LP3'
 livepatch: '$MOD_LP3': initializing patching transition
 $(state_msgs $MOD_LP2 pre_unpatch)
@@ -277,7 +297,7 @@ livepatch: '$MOD_LP3': completing unpatching transition
 $(state_msgs $MOD_LP2 post_patch)
 livepatch: '$MOD_LP3': unpatching complete
 % rmmod $MOD_LP3
-% insmod test_modules/$MOD_LP3.ko $CUM funcb=1 supersedes=7
+% insmod test_modules/$MOD_LP3.ko $CUM funcb=1 supersedes=7 retire=7
 $(state_drop_msgs $MOD_LP3 $MOD_LP2 3)
 $(disable_msgs $MOD_LP3)
 % rmmod $MOD_LP3
@@ -318,6 +338,7 @@ livepatch: '$MOD_LP2': starting patching transition
 livepatch: '$MOD_LP2': reversing transition from patching to unpatching
 livepatch: '$MOD_LP2': starting unpatching transition
 livepatch: '$MOD_LP2': completing unpatching transition
+$(leave_msg $MOD_LP2 $MOD_LP2)
 $(state_msgs $MOD_LP2 post_unpatch)
 livepatch: '$MOD_LP2': unpatching complete
 % rmmod $MOD_LP2
@@ -344,7 +365,7 @@ $(enable_msgs $MOD_LP1)
 livepatch: enabling patch '$MOD_LP2'
 livepatch: '$MOD_LP2': initializing patching transition
 $(state_msgs $MOD_LP2 "pre_patch (-19)")
-livepatch: pre-patch callback failed for state id 7
+livepatch: patch '$MOD_LP2': pre-patch callback failed for state id 7 (-19)
 livepatch: failed to enable patch '$MOD_LP2'
 livepatch: '$MOD_LP2': canceling patching transition, going to unpatch
 livepatch: '$MOD_LP2': completing unpatching transition
@@ -403,13 +424,395 @@ $(state_enable_msgs $MOD_LP1)
 $(echo "livepatch: patch '$MOD_LP1' cannot be disabled: its state id 7 sets block_disable" \
 	"and no other patch carries it")
 % insmod test_modules/$MOD_LP2.ko $CUM
-$(echo "livepatch: patch '$MOD_LP2' (replace_set=0) replaces patch '$MOD_LP1' (replace_set=0)" \
-	"but lacks its state id 7")
+livepatch: patch '$MOD_LP2' replaces '$MOD_LP1' but lacks its state id 7
 insmod: ERROR: could not insert module test_modules/$MOD_LP2.ko: Invalid parameters
 % insmod test_modules/$MOD_LP2.ko $CUM $LIFE
 $(enable_msgs $MOD_LP2)
 $(state_disable_msgs $MOD_LP2 0)
 % rmmod $MOD_LP2
 % rmmod $MOD_LP1"
+
+
+# exists_msgs(modname, id) - modname bringing in state id with is_shadow
+# over existing shadow variables of that id: refused
+function exists_msgs() {
+	echo "livepatch: patch '$1' brings in state id $2 with is_shadow," \
+		"but shadow variables with that id exist already
+livepatch: Livepatch patch ($1) is not compatible with the already installed livepatches."
+}
+
+# The messages of state <id>'s callbacks in a module, for the edges below.
+function id_msgs() {
+	local mod="$1" id="$2"; shift 2
+	local cb
+
+	for cb in "$@"; do
+		echo "$mod: state $id: $cb"
+	done
+}
+
+LEG="policy=legacy funca=0 funcb=1"
+
+
+# A state frees only the shadow variables its carriers allocated:
+# - lp1 (legacy) brings in state 11 with is_shadow; one call counted
+# - lp2 (legacy, stacked on lp1's function) declares no state but counts
+#   its own calls in shadow variables of id 11 (three variables)
+# - lp1 disabled, state 11 leaves: lp1's two variables are freed, lp2's
+#   are not: it counts on
+
+start_test "a leaving state frees only its carriers' shadow variables"
+
+load_lp $MOD_LP1 $LEG state_id=11 state_version=1 state_life=1
+check_file /proc/version "$MOD_LP1: version_proc_show calls=1"
+load_lp $MOD_LP2 $LEG shadow_id=11
+check_file /proc/version "$MOD_LP2: version_proc_show calls=1"
+check_file /proc/version "$MOD_LP2: version_proc_show calls=2"
+disable_lp $MOD_LP1
+check_file /proc/version "$MOD_LP2: version_proc_show calls=3"
+disable_lp $MOD_LP2
+unload_lp $MOD_LP2
+unload_lp $MOD_LP1
+
+check_result "% insmod test_modules/$MOD_LP1.ko $LEG state_id=11 state_version=1 state_life=1
+livepatch: enabling patch '$MOD_LP1'
+livepatch: '$MOD_LP1': initializing patching transition
+$(id_msgs $MOD_LP1 11 "pre_patch (0)")
+livepatch: '$MOD_LP1': starting patching transition
+livepatch: '$MOD_LP1': completing patching transition
+$(id_msgs $MOD_LP1 11 post_patch)
+livepatch: '$MOD_LP1': patching complete
+% insmod test_modules/$MOD_LP2.ko $LEG shadow_id=11
+$(enable_msgs $MOD_LP2)
+% echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
+livepatch: '$MOD_LP1': initializing unpatching transition
+$(id_msgs $MOD_LP1 11 pre_unpatch)
+livepatch: '$MOD_LP1': starting unpatching transition
+livepatch: '$MOD_LP1': completing unpatching transition
+$(leave_msg $MOD_LP1 $MOD_LP1 11)
+$(id_msgs $MOD_LP1 11 post_unpatch "free shadow" "free shadow")
+livepatch: '$MOD_LP1': unpatching complete
+$(disable_msgs $MOD_LP2)
+% rmmod $MOD_LP2
+% rmmod $MOD_LP1"
+
+
+# A state may not enter with is_shadow while shadow variables of its id
+# exist: they are another livepatch's.
+# - lp2 declares no state, counts its calls in shadow variables of id 12
+# - lp1 bringing in state 12 with is_shadow: refused
+
+start_test "a state does not enter with is_shadow over existing shadow variables"
+
+load_lp $MOD_LP2 $LEG shadow_id=12
+check_file /proc/version "$MOD_LP2: version_proc_show calls=1"
+load_failing_mod $MOD_LP1 policy=legacy state_id=12 state_version=1 state_life=1
+check_patches "$MOD_LP2"
+check_file /proc/version "$MOD_LP2: version_proc_show calls=2"
+disable_lp $MOD_LP2
+unload_lp $MOD_LP2
+
+check_result "% insmod test_modules/$MOD_LP2.ko $LEG shadow_id=12
+$(enable_msgs $MOD_LP2)
+% insmod test_modules/$MOD_LP1.ko policy=legacy state_id=12 state_version=1 state_life=1
+$(exists_msgs $MOD_LP1 12)
+insmod: ERROR: could not insert module test_modules/$MOD_LP1.ko: Invalid parameters
+$(disable_msgs $MOD_LP2)
+% rmmod $MOD_LP2"
+
+
+# Upstream's shadow samples use ids 1 (fix1) and 2 (fix2, an unlocked
+# counter per dummy) without declaring a state (fix1 goes first, so that
+# no dummy leaks):
+# (The samples' names match no check_result filter: their commands are
+# not in the log.)
+# - a lifecycle carrier of state 1 over fix1's variables: refused
+# - a lifecycle carrier of state 2 enabled before fix2 counts, then
+#   disabled while fix2 counts: none of fix2's variables is freed (KASAN
+#   would see fix2 increment a freed counter); loaded again four times
+#   once fix2's variables exist: refused
+
+start_test "upstream's shadow samples keep their variables"
+
+SAMPLE_MOD=livepatch_shadow_mod
+SAMPLE_FIX1=livepatch_shadow_fix1
+SAMPLE_FIX2=livepatch_shadow_fix2
+LIFE1="policy=legacy state_id=1 state_version=1 state_life=1"
+LIFE2="policy=legacy state_id=2 state_version=1 state_life=1"
+for mod in $SAMPLE_MOD $SAMPLE_FIX1 $SAMPLE_FIX2; do
+	modinfo "$mod" > /dev/null 2>&1 ||
+		skip "sample $mod is not installed (CONFIG_SAMPLE_LIVEPATCH)"
+done
+modprobe $SAMPLE_FIX1
+loop_until '[[ $(cat $KLP_SYSFS_DIR/$SAMPLE_FIX1/transition) == 0 ]]' ||
+	die "$SAMPLE_FIX1 did not finish its transition"
+modprobe $SAMPLE_MOD
+# A dummy is allocated every second, each with an id 1 variable.
+sleep 3
+load_failing_mod $MOD_LP1 $LIFE1
+load_lp $MOD_LP1 $LIFE2
+modprobe $SAMPLE_FIX2
+loop_until '[[ $(cat $KLP_SYSFS_DIR/$SAMPLE_FIX2/transition) == 0 ]]' ||
+	die "$SAMPLE_FIX2 did not finish its transition"
+sleep 3
+disable_lp $MOD_LP1
+unload_lp $MOD_LP1
+for i in 1 2 3 4; do
+	load_failing_mod $MOD_LP1 $LIFE2
+done
+rmmod $SAMPLE_MOD
+disable_lp $SAMPLE_FIX2
+disable_lp $SAMPLE_FIX1
+rmmod $SAMPLE_FIX2 $SAMPLE_FIX1
+
+refused2="% insmod test_modules/$MOD_LP1.ko $LIFE2
+$(exists_msgs $MOD_LP1 2)
+insmod: ERROR: could not insert module test_modules/$MOD_LP1.ko: Invalid parameters"
+check_result "$(enable_msgs $SAMPLE_FIX1)
+livepatch: applying patch '$SAMPLE_FIX1' to loading module '$SAMPLE_MOD'
+% insmod test_modules/$MOD_LP1.ko $LIFE1
+$(exists_msgs $MOD_LP1 1)
+insmod: ERROR: could not insert module test_modules/$MOD_LP1.ko: Invalid parameters
+% insmod test_modules/$MOD_LP1.ko $LIFE2
+livepatch: enabling patch '$MOD_LP1'
+livepatch: '$MOD_LP1': initializing patching transition
+$(id_msgs $MOD_LP1 2 "pre_patch (0)")
+livepatch: '$MOD_LP1': starting patching transition
+livepatch: '$MOD_LP1': completing patching transition
+$(id_msgs $MOD_LP1 2 post_patch)
+livepatch: '$MOD_LP1': patching complete
+$(enable_msgs $SAMPLE_FIX2)
+% echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
+livepatch: '$MOD_LP1': initializing unpatching transition
+$(id_msgs $MOD_LP1 2 pre_unpatch)
+livepatch: '$MOD_LP1': starting unpatching transition
+livepatch: '$MOD_LP1': completing unpatching transition
+$(leave_msg $MOD_LP1 $MOD_LP1 2)
+$(id_msgs $MOD_LP1 2 post_unpatch)
+livepatch: '$MOD_LP1': unpatching complete
+% rmmod $MOD_LP1
+$refused2
+$refused2
+$refused2
+$refused2
+livepatch: reverting patch '$SAMPLE_FIX1' on unloading module '$SAMPLE_MOD'
+livepatch: reverting patch '$SAMPLE_FIX2' on unloading module '$SAMPLE_MOD'
+$(disable_msgs $SAMPLE_FIX2 | tail -n +2)
+$(disable_msgs $SAMPLE_FIX1 | tail -n +2)"
+
+
+# Old-style and lifecycle declarations of one state id are never enabled
+# together, whichever comes first, under every policy (stacked in one
+# scope, or replaced):
+# - lp1 old-style state 14; lp2 lifecycle state 14: refused
+# - lp1 lifecycle state 14; lp2 old-style state 14: refused
+# - lp2 lifecycle state 14 without is_shadow beside lp1's with: refused
+
+start_test "old-style and lifecycle declarations of one state are refused together"
+
+# mixed_msg(modname, with|without, other, with|without) - the refusal
+function mixed_msg() {
+	echo "livepatch: patch '$1' declares state id 14 $2 callbacks or is_shadow, '$3' $4:" \
+		"old-style and lifecycle declarations of one state cannot be enabled together"
+}
+
+OLD14="state_id=14 state_version=1"
+LIFE14="state_id=14 state_version=1 state_life=1"
+expect=""
+for policy in "policy=legacy" "policy=replace_set replace_set=3" "policy=tag replace_tag=0"; do
+	load_lp $MOD_LP1 $policy funca=0 funcb=1 $OLD14
+	load_failing_mod $MOD_LP2 $policy funca=0 funcb=1 $LIFE14
+	disable_lp $MOD_LP1
+	unload_lp $MOD_LP1
+	load_lp $MOD_LP1 $policy funca=0 funcb=1 $LIFE14
+	load_failing_mod $MOD_LP2 $policy funca=0 funcb=1 $OLD14
+	load_failing_mod $MOD_LP2 $policy funca=0 funcb=1 $LIFE14 state_shadow=0
+	disable_lp $MOD_LP1
+	unload_lp $MOD_LP1
+	expect+="
+% insmod test_modules/$MOD_LP1.ko $policy funca=0 funcb=1 $OLD14
+$(enable_msgs $MOD_LP1)
+% insmod test_modules/$MOD_LP2.ko $policy funca=0 funcb=1 $LIFE14
+$(mixed_msg $MOD_LP2 with $MOD_LP1 without)
+livepatch: Livepatch patch ($MOD_LP2) is not compatible with the already installed livepatches.
+insmod: ERROR: could not insert module test_modules/$MOD_LP2.ko: Invalid parameters
+$(disable_msgs $MOD_LP1)
+% rmmod $MOD_LP1
+% insmod test_modules/$MOD_LP1.ko $policy funca=0 funcb=1 $LIFE14
+livepatch: enabling patch '$MOD_LP1'
+livepatch: '$MOD_LP1': initializing patching transition
+$(id_msgs $MOD_LP1 14 "pre_patch (0)")
+livepatch: '$MOD_LP1': starting patching transition
+livepatch: '$MOD_LP1': completing patching transition
+$(id_msgs $MOD_LP1 14 post_patch)
+livepatch: '$MOD_LP1': patching complete
+% insmod test_modules/$MOD_LP2.ko $policy funca=0 funcb=1 $OLD14
+$(mixed_msg $MOD_LP2 without $MOD_LP1 with)
+livepatch: Livepatch patch ($MOD_LP2) is not compatible with the already installed livepatches.
+insmod: ERROR: could not insert module test_modules/$MOD_LP2.ko: Invalid parameters
+% insmod test_modules/$MOD_LP2.ko $policy funca=0 funcb=1 $LIFE14 state_shadow=0
+$(echo "livepatch: patch '$MOD_LP2' declares state id 14 without is_shadow, '$MOD_LP1' with:" \
+	"the carriers of a state agree on who frees its shadow variables")
+livepatch: Livepatch patch ($MOD_LP2) is not compatible with the already installed livepatches.
+insmod: ERROR: could not insert module test_modules/$MOD_LP2.ko: Invalid parameters
+% echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
+livepatch: '$MOD_LP1': initializing unpatching transition
+$(id_msgs $MOD_LP1 14 pre_unpatch)
+livepatch: '$MOD_LP1': starting unpatching transition
+livepatch: '$MOD_LP1': completing unpatching transition
+$(leave_msg $MOD_LP1 $MOD_LP1 14)
+$(id_msgs $MOD_LP1 14 post_unpatch)
+livepatch: '$MOD_LP1': unpatching complete
+% rmmod $MOD_LP1"
+done
+
+check_result "${expect#$'\n'}"
+
+
+# A shadow_dtor without is_shadow would never run: refused.
+
+start_test "a shadow_dtor without is_shadow is refused"
+
+load_failing_mod $MOD_LP1 policy=legacy $LIFE14 state_shadow=2
+
+check_result "% insmod test_modules/$MOD_LP1.ko policy=legacy $LIFE14 state_shadow=2
+livepatch: patch '$MOD_LP1' sets shadow_dtor of state id 14 without is_shadow
+livepatch: Livepatch patch ($MOD_LP1) is not compatible with the already installed livepatches.
+insmod: ERROR: could not insert module test_modules/$MOD_LP1.ko: Invalid parameters"
+
+
+# A refused patch gets no notice from its policy: replace_set's operator
+# override is logged only once nothing can refuse the patch any more.
+# - lp1 superseding set 7 by the operator's also_supersede=, its state
+#   pre_patch failing: refused with the callback's error, no override
+#   logged
+
+start_test "no policy notice for a patch refused by its state callback"
+
+FAIL9="state_id=9 state_version=1 state_life=1 state_pre_patch_ret=-22"
+load_failing_mod $MOD_LP1 $CUM also_supersede=7 $FAIL9
+
+check_result "% insmod test_modules/$MOD_LP1.ko $CUM also_supersede=7 $FAIL9
+livepatch: enabling patch '$MOD_LP1'
+livepatch: '$MOD_LP1': initializing patching transition
+$(id_msgs $MOD_LP1 9 "pre_patch (-22)")
+livepatch: patch '$MOD_LP1': pre-patch callback failed for state id 9 (-22)
+livepatch: failed to enable patch '$MOD_LP1'
+livepatch: '$MOD_LP1': canceling patching transition, going to unpatch
+livepatch: '$MOD_LP1': completing unpatching transition
+livepatch: '$MOD_LP1': unpatching complete
+insmod: ERROR: could not insert module test_modules/$MOD_LP1.ko: Invalid parameters"
+
+
+# An object's pre_patch failing after the state's pre_patch succeeded:
+# the state's post_unpatch answers it, its shadow data goes
+
+start_test "an object pre_patch failing after the state's pre_patch undoes the state"
+
+load_failing_mod $MOD_LP1 $OFF $LIFE obj_callbacks=1 obj_pre_patch_ret=-19
+check_patches ""
+
+check_result "% insmod test_modules/$MOD_LP1.ko $OFF $LIFE obj_callbacks=1 obj_pre_patch_ret=-19
+livepatch: enabling patch '$MOD_LP1'
+livepatch: '$MOD_LP1': initializing patching transition
+$(state_msgs $MOD_LP1 "pre_patch (0)")
+$MOD_LP1: pre_patch_callback: vmlinux
+livepatch: pre-patch callback failed for object 'vmlinux'
+livepatch: failed to enable patch '$MOD_LP1'
+livepatch: '$MOD_LP1': canceling patching transition, going to unpatch
+livepatch: '$MOD_LP1': completing unpatching transition
+$(leave_msg $MOD_LP1 $MOD_LP1)
+$(state_msgs $MOD_LP1 post_unpatch)
+livepatch: '$MOD_LP1': unpatching complete
+insmod: ERROR: could not insert module test_modules/$MOD_LP1.ko: No such device"
+
+
+# A reversed disable: the state's pre_unpatch is answered by post_patch,
+# its shadow data stays
+# - lp1 off-band with state 7, one call; a reader sleeps in its code
+# - lp1 disabled: pre_unpatch, the transition waits; reversed: post_patch
+# - the reader's call is the second; lp1 disabled again: the state leaves
+
+start_test "a reversed disable sets the state up again and loses nothing"
+
+load_lp $MOD_LP1 $OFF $LIFE
+check_file /proc/version "$MOD_LP1: version_proc_show calls=1"
+echo 1 > /sys/module/$MOD_LP1/parameters/sleep
+start_sleeper $MOD_LP1
+log "% echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled"
+echo 0 > "$KLP_SYSFS_DIR/$MOD_LP1/enabled"
+wait_transition_stalled $MOD_LP1
+log "% echo 1 > $KLP_SYSFS_DIR/$MOD_LP1/enabled"
+echo 1 > "$KLP_SYSFS_DIR/$MOD_LP1/enabled"
+loop_until "grep -qs '^0$' $KLP_SYSFS_DIR/$MOD_LP1/transition" ||
+	die "the reversed transition of $MOD_LP1 did not complete"
+wake_sleeper $MOD_LP1
+check_file /tmp/klp-sleeper.out "$MOD_LP1: version_proc_show calls=2"
+disable_lp $MOD_LP1
+unload_lp $MOD_LP1
+
+check_result "% insmod test_modules/$MOD_LP1.ko $OFF $LIFE
+$(state_enable_msgs $MOD_LP1)
+$MOD_LP1: version_proc_show: sleeping
+% echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
+livepatch: '$MOD_LP1': initializing unpatching transition
+$(state_msgs $MOD_LP1 pre_unpatch)
+livepatch: '$MOD_LP1': starting unpatching transition
+% echo 1 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
+livepatch: '$MOD_LP1': reversing transition from unpatching to patching
+livepatch: '$MOD_LP1': starting patching transition
+livepatch: '$MOD_LP1': completing patching transition
+$(state_msgs $MOD_LP1 post_patch)
+livepatch: '$MOD_LP1': patching complete
+$(state_disable_msgs $MOD_LP1 3)
+% rmmod $MOD_LP1"
+
+
+# Force (last: the forced carrier stays loaded until reboot, so it has a
+# module of its own):
+# - lp9 off-band with state 7 (set 7), two calls; a reader then sleeps in
+#   its code holding the call counter it got from klp_shadow_get_or_alloc()
+# - lp2 retiring lp9 (same set, no state) stalls; forced: lp9's callbacks
+#   run as upstream's object callbacks do under force, but its shadow
+#   variables stay with its module
+# - the reader wakes and counts its third call on the kept counter
+
+start_test "a forced retirement keeps the shadow data a sleeping task uses"
+
+MOD_LP9=test_klp_policy9
+load_lp $MOD_LP9 $OFF $LIFE hold=1
+check_file /proc/version "$MOD_LP9: version_proc_show calls=1"
+check_file /proc/version "$MOD_LP9: version_proc_show calls=2"
+echo 1 > /sys/module/$MOD_LP9/parameters/sleep
+cat /proc/version > /tmp/klp-sleeper.out &
+SLEEPER=$!
+loop_until "dmesg | grep -q '$MOD_LP9: shadow_count_call: sleeping'" ||
+	die "the sleeper did not enter $MOD_LP9's shadow_count_call"
+load_lp_nowait $MOD_LP2 $OFF
+wait_transition_stalled $MOD_LP2
+log "% echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force"
+echo 1 > "$KLP_SYSFS_DIR/$MOD_LP2/force"
+wait_removed $MOD_LP9
+wake_sleeper $MOD_LP9
+check_file /tmp/klp-sleeper.out "$MOD_LP9: version_proc_show calls=3"
+disable_lp $MOD_LP2
+unload_lp $MOD_LP2
+
+check_result "% insmod test_modules/$MOD_LP9.ko $OFF $LIFE hold=1
+$(state_enable_msgs $MOD_LP9)
+$MOD_LP9: shadow_count_call: sleeping
+% insmod test_modules/$MOD_LP2.ko $OFF
+livepatch: enabling patch '$MOD_LP2'
+livepatch: '$MOD_LP2': initializing patching transition
+$(state_msgs $MOD_LP9 pre_unpatch)
+livepatch: '$MOD_LP2': starting patching transition
+% echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force
+livepatch: forcing remaining tasks to the patched state
+livepatch: '$MOD_LP2': completing patching transition
+livepatch: '$MOD_LP2': states leaving the system: 7 of '$MOD_LP9' (forced: shadow variables kept)
+$(state_msgs $MOD_LP9 post_unpatch)
+livepatch: '$MOD_LP2': patching complete
+$(disable_msgs $MOD_LP2)
+% rmmod $MOD_LP2"
 
 exit 0

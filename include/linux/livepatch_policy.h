@@ -53,11 +53,21 @@
  *		@old_patch's policy when @new_patch keeps @old_patch and the
  *		two patches use different policies, so a policy can protect
  *		its own patches from patches of any policy loaded later.
- * @accepted:	(optional) @patch, which uses this policy, passed every check
- *		and its transition is about to start: the point to log what
- *		the policy wants known about an enabled patch (an operator's
- *		override, say), since a notice from @validate or @check also
- *		appears for patches refused later. Cannot refuse @patch.
+ * @same_line: (optional) does @new_patch continue @old_patch's cumulative
+ *		line (an upgrade or a downgrade of it), rather than fold in
+ *		another line? Asked of @new_patch's policy for a patch it
+ *		replaces that uses the same policy, when @new_patch leaves
+ *		out one of @old_patch's lifecycle states (struct klp_state
+ *		with callbacks or is_shadow): within a line such a state
+ *		leaves implicitly, across lines only when @new_patch lists
+ *		it in &klp_patch.retire_states. NULL: never the same line.
+ * @accepted:	(optional) @patch, which uses this policy, passed every step
+ *		that can refuse it (the checks, the state and object
+ *		pre_patch callbacks, the patching of its objects) and its
+ *		transition starts: the point to log what the policy wants
+ *		known about an enabled patch (an operator's override, say),
+ *		since a notice from @validate or @check also appears for
+ *		patches refused later. Cannot refuse @patch.
  * @patch_attrs: (optional) sysfs files the policy adds for each of its
  *		patches, one value per file, in a directory of their own:
  *		the group's name must be the policy's @name, so the files
@@ -78,12 +88,14 @@
  *    one of them): check(N, O), then replaces(N, O) of N's policy, then,
  *    when O is kept and O's policy is another one, check(N, O) of O's
  *    policy;
- * 4. refuses N when it lacks a system state of a patch it replaces or has
- *    a state at a lower version than an enabled patch (upstream's state
- *    rule), or when a function patched by a replaced patch and by a kept
- *    patch is not patched by N: at the end of the transition that function
- *    would switch from one patch's code to the other's with no task
- *    transitioned.
+ * 4. refuses N when it lacks a system state of a patch it replaces that
+ *    klp_state_may_drop() does not let it leave out, or has a state at a
+ *    lower version than an enabled patch (upstream's state rule), or
+ *    declares a state unlike an enabled carrier of its id (see struct
+ *    klp_state), or when a function patched by a replaced patch and by a
+ *    kept patch is not patched by N: at the end of the transition that
+ *    function would switch from one patch's code to the other's with no
+ *    task transitioned.
  *
  * It also refuses N when a system state used by a replaced patch is used
  * by a kept patch too: two enabled patches would own it.
@@ -122,6 +134,8 @@ struct klp_replace_policy {
 	int (*validate)(const struct klp_patch *patch);
 	int (*check)(const struct klp_patch *new_patch,
 		     const struct klp_patch *old_patch);
+	bool (*same_line)(const struct klp_patch *new_patch,
+			  const struct klp_patch *old_patch);
 	void (*accepted)(const struct klp_patch *patch);
 	const struct attribute_group *patch_attrs;
 
@@ -215,7 +229,25 @@ bool klp_find_unpatched_func(const struct klp_patch *patch,
 			     const struct klp_func **funcp);
 const struct klp_state *klp_find_shared_state(const struct klp_patch *a,
 					      const struct klp_patch *b);
-bool klp_state_may_drop(const struct klp_state *state);
+/* For validate(), check() and accepted(): the enabled patches. */
+const struct klp_patch *klp_policy_next_enabled(const struct klp_patch *patch);
+bool klp_policy_replaced(const struct klp_patch *patch,
+			 const struct klp_patch *old_patch);
+
+/**
+ * klp_policy_for_each_enabled() - walk the enabled livepatches
+ * @patch:	const struct klp_patch * cursor
+ *
+ * From a policy's validate(), check() or accepted() only: see
+ * klp_policy_next_enabled().
+ */
+#define klp_policy_for_each_enabled(patch)				\
+	for (patch = klp_policy_next_enabled(NULL); patch;		\
+	     patch = klp_policy_next_enabled(patch))
+
+bool klp_state_may_drop(const struct klp_patch *new_patch,
+			const struct klp_patch *old_patch,
+			const struct klp_state *state);
 int klp_check_replaced_states(const struct klp_patch *new_patch,
 			      const struct klp_patch *old_patch);
 

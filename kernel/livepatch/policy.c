@@ -68,13 +68,23 @@ static struct klp_replace_policy *klp_policy_find(const char *name)
 	return NULL;
 }
 
-/* The in-tree policies whose files are in the patch's own directory. */
-static bool klp_policy_has_flat_attrs(const struct klp_replace_policy *policy)
+/*
+ * The in-tree policies whose files are in the patch's own directory: built
+ * in, or a module built in the kernel tree (an out-of-tree module, which
+ * any plugin is, carries TAINT_OOT_MODULE), so that a plugin registering
+ * one of their names does not get flat files.
+ */
+static bool klp_policy_has_flat_attrs(const struct klp_replace_policy *policy,
+				      const struct module *owner)
 {
-	return !strcmp(policy->name, "replace_set") || !strcmp(policy->name, "tag");
+	if (strcmp(policy->name, "replace_set") && strcmp(policy->name, "tag"))
+		return false;
+
+	return !owner || !test_bit(TAINT_OOT_MODULE, &owner->taints);
 }
 
-static int klp_validate_replace_policy(const struct klp_replace_policy *policy)
+static int klp_validate_replace_policy(const struct klp_replace_policy *policy,
+				       const struct module *owner)
 {
 	if (!klp_policy_name_valid(policy->name)) {
 		pr_err("replace policy name must be 1 to %d characters\n",
@@ -94,7 +104,7 @@ static int klp_validate_replace_policy(const struct klp_replace_policy *policy)
 	 * must not collide with a plugin's. The in-tree scoped policies
 	 * predate the rule; their files are documented ABI.
 	 */
-	if (policy->patch_attrs && !klp_policy_has_flat_attrs(policy) &&
+	if (policy->patch_attrs && !klp_policy_has_flat_attrs(policy, owner) &&
 	    (!policy->patch_attrs->name ||
 	     strcmp(policy->patch_attrs->name, policy->name))) {
 		pr_err("replace policy '%s': patch_attrs must be named '%s', a directory of each patch's\n",
@@ -136,7 +146,7 @@ int __klp_register_replace_policy(struct klp_replace_policy *policy,
 {
 	int ret;
 
-	ret = klp_validate_replace_policy(policy);
+	ret = klp_validate_replace_policy(policy, owner);
 	if (ret)
 		return ret;
 
@@ -459,46 +469,6 @@ const struct klp_state *klp_find_shared_state(const struct klp_patch *a,
 }
 EXPORT_SYMBOL_GPL(klp_find_shared_state);
 
-/**
- * klp_check_replaced_states() - the cumulative rule for system states
- * @new_patch:	livepatch being enabled
- * @old_patch:	enabled livepatch that @new_patch replaces
- *
- * A patch must take over every state of the patches it replaces, at the
- * same or a higher version, but for states it may leave out
- * (klp_state_may_drop()). The core checks this too, with upstream's
- * message; policies call this from check() to name the state.
- *
- * Return: 0, or -EINVAL after a pr_err() naming both patches and the
- * state id.
- */
-int klp_check_replaced_states(const struct klp_patch *new_patch,
-			      const struct klp_patch *old_patch)
-{
-	const struct klp_state *old_state, *state;
-
-	for (old_state = old_patch->states; old_state && old_state->id; old_state++) {
-		state = klp_patch_state(new_patch, old_state->id);
-		if (!state && klp_state_may_drop(old_state))
-			continue;
-		if (!state) {
-			pr_err("patch '%s' replaces '%s' but lacks its state id %lu\n",
-			       new_patch->mod->name, old_patch->mod->name,
-			       old_state->id);
-			return -EINVAL;
-		}
-		if (state->version < old_state->version) {
-			pr_err("patch '%s' replaces '%s' but has its state id %lu at version %u, lower than %u\n",
-			       new_patch->mod->name, old_patch->mod->name,
-			       old_state->id, state->version, old_state->version);
-			return -EINVAL;
-		}
-	}
-
-	return 0;
-}
-EXPORT_SYMBOL_GPL(klp_check_replaced_states);
-
 static bool klp_is_replaced(const struct klp_patch *old_patch)
 {
 	return !list_empty(&old_patch->replaced_node);
@@ -752,9 +722,93 @@ bool klp_policy_replaces(const struct klp_patch *patch,
 	return klp_is_replaced(old_patch);
 }
 
+/**
+ * klp_policy_next_enabled() - the enabled livepatches, for a policy callback
+ * @patch:	NULL for the first one, or the one this returned last
+ *
+ * Lets a policy decide on the whole set of enabled livepatches, e.g.
+ * validate() refusing a hotfix unless the livepatch it builds on is
+ * enabled, which check() cannot, as it sees one pair at a time and is
+ * not called at all when no livepatch is enabled. Walk them with
+ * klp_policy_for_each_enabled(), in the order they were enabled; the
+ * patch being enabled is never one of them. Call it only from a policy's
+ * validate(), check() or accepted(), where the core holds klp_mutex.
+ *
+ * Return: the next enabled livepatch, or NULL after the last one.
+ */
+const struct klp_patch *klp_policy_next_enabled(const struct klp_patch *patch)
+{
+	struct klp_patch *next;
+
+	lockdep_assert_held(&klp_mutex);
+
+	if (!patch)
+		next = list_first_entry(&klp_patches, struct klp_patch, list);
+	else
+		next = list_next_entry((struct klp_patch *)patch, list);
+
+	list_for_each_entry_from(next, &klp_patches, list) {
+		if (next->enabled && next != klp_transition_patch)
+			return next;
+	}
+
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(klp_policy_next_enabled);
+
+/**
+ * klp_policy_replaced() - the recorded decision, for accepted()
+ * @patch:	livepatch being enabled, passed to accepted()
+ * @old_patch:	enabled livepatch (klp_policy_for_each_enabled())
+ *
+ * What the core decided once, when @patch was checked, and uses for
+ * everything after: call it from accepted() to log what @patch replaces.
+ *
+ * Return: true when @patch replaces @old_patch.
+ */
+bool klp_policy_replaced(const struct klp_patch *patch,
+			 const struct klp_patch *old_patch)
+{
+	struct klp_patch *replaced;
+
+	lockdep_assert_held(&klp_mutex);
+
+	klp_for_each_replaced_patch(patch, replaced) {
+		if (replaced == old_patch)
+			return true;
+	}
+
+	return false;
+}
+EXPORT_SYMBOL_GPL(klp_policy_replaced);
+
+/**
+ * klp_policy_same_line() - does a patch continue the line of one it replaces?
+ * @patch:	livepatch being enabled
+ * @old_patch:	enabled livepatch that @patch replaces
+ *
+ * Only a policy knows its lines: @patch's policy answers for patches of
+ * its own policy, through its optional same_line(); patches of two
+ * policies are never of one line.
+ *
+ * Return: true when @patch continues @old_patch's line.
+ */
+bool klp_policy_same_line(const struct klp_patch *patch,
+			  const struct klp_patch *old_patch)
+{
+	const struct klp_replace_policy *policy = klp_patch_replace_policy(patch);
+
+	if (!policy || policy != klp_patch_replace_policy(old_patch) ||
+	    !policy->same_line)
+		return false;
+
+	return policy->same_line(patch, old_patch);
+}
+
 /*
  * The names of the patches @patch replaces, for its replaced file: they
- * are freed when its transition completes, @patch lives on.
+ * are freed when their transition completes, @patch lives on (and frees
+ * the copy in klp_policy_put()).
  */
 static int klp_record_replaced(struct klp_patch *patch)
 {
@@ -951,7 +1005,7 @@ int klp_policy_prepare(struct klp_patch *patch)
 			goto err;
 	}
 
-	if (!klp_is_patch_compatible(patch)) {
+	if (!klp_is_patch_compatible(patch, &klp_patches)) {
 		pr_err("Livepatch patch (%s) is not compatible with the already installed livepatches.\n",
 		       patch->mod->name);
 		ret = -EINVAL;
@@ -1040,7 +1094,18 @@ ssize_t klp_policy_name_show(const struct klp_patch *patch, char *buf)
 /* /sys/kernel/livepatch/<patch>/replaced: "lp1 lp2", or an empty line */
 ssize_t klp_policy_replaced_show(const struct klp_patch *patch, char *buf)
 {
-	return sysfs_emit(buf, "%s\n", patch->replaced_names ?: "");
+	const char *names = patch->replaced_names ?: "";
+	size_t len = strlen(names);
+
+	/* A page holds some 70 long names: cut at a name and say so. */
+	if (len + sizeof("\n") > PAGE_SIZE) {
+		len = PAGE_SIZE - sizeof(" ...\n");
+		while (len && names[len] != ' ')
+			len--;
+		return sysfs_emit(buf, "%.*s ...\n", (int)len, names);
+	}
+
+	return sysfs_emit(buf, "%s\n", names);
 }
 
 /* /sys/module/livepatch/parameters/available_replace_policies */

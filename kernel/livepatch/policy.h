@@ -19,6 +19,8 @@ extern struct klp_replace_policy klp_legacy_policy;
 
 void klp_policy_request(const struct klp_patch *patch);
 int klp_policy_prepare(struct klp_patch *patch);
+bool klp_policy_same_line(const struct klp_patch *patch,
+			  const struct klp_patch *old_patch);
 bool klp_policy_replaces(const struct klp_patch *patch,
 			 const struct klp_patch *old_patch);
 int klp_policy_add_files(struct klp_patch *patch);
@@ -46,9 +48,6 @@ void klp_release_replaced(struct klp_patch *patch);
 void klp_policy_index_begin(const struct klp_patch *patch);
 void klp_policy_index_end(void);
 const struct klp_func_index *klp_policy_index(const struct klp_patch *patch);
-void klp_states_mark_enable(struct klp_patch *patch, struct list_head *patches);
-void klp_states_mark_dropped(struct klp_patch *patch, struct list_head *patches);
-void klp_states_mark_disable(struct klp_patch *patch, struct list_head *patches);
 #else
 #define KLP_POLICY_VISIBLE	static
 #endif

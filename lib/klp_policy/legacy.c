@@ -5,7 +5,9 @@
  * A patch with .replace = true replaces every enabled livepatch, whatever
  * policy that one uses; a patch with .replace = false replaces none, and
  * stacks on the functions it shares with others. With only legacy patches
- * loaded, livepatch behaves exactly as upstream 6.12 does.
+ * that use no state callbacks or shadow-owning states, livepatch decides
+ * and refuses as upstream 6.12 does; Documentation/livepatch/
+ * replace-policies.rst lists where the core differs.
  *
  * Always built in: it is the fallback when the configured default policy
  * is not available, as tcp_reno is for TCP congestion control.
@@ -39,9 +41,17 @@ static int klp_legacy_validate(const struct klp_patch *patch)
 	return 0;
 }
 
+/* Legacy patches form one cumulative line: a replacing patch succeeds all. */
+static bool klp_legacy_same_line(const struct klp_patch *new_patch,
+				 const struct klp_patch *old_patch)
+{
+	return true;
+}
+
 struct klp_replace_policy klp_legacy_policy = {
 	.name		= "legacy",
 	.replaces	= klp_legacy_replaces,
+	.same_line	= klp_legacy_same_line,
 	.validate	= klp_legacy_validate,
 };
 

@@ -2,7 +2,7 @@
 /*
  * replace_set.c - the replace_set policy: replace the patch of the same set
  *
- * Petr Mladek's rule from the "Introduce replace set support" review. A
+ * The rule of the "Introduce replace set support" review upstream. A
  * patch carries an unsigned set number (KLP_REPLACE_SET(n)); it replaces
  * exactly the enabled replace_set patches with the same number, so at
  * most one patch per set is enabled. No number is special: 0 is a set
@@ -12,7 +12,7 @@
  * follow the cumulative rule.
  *
  * A patch may also supersede further sets (KLP_REPLACE_SET_SUPERSEDES(),
- * Petr Mladek's June 2026 proposal): it then replaces the enabled patches
+ * as proposed upstream in June 2026): it then replaces the enabled patches
  * of those sets too, in the same transition, and takes over their
  * functions and states; a listed set with no enabled patch is fine. This
  * folds an off-band fix into the cumulative line with no window in which
@@ -97,6 +97,16 @@ static bool klp_replace_set_replaces(const struct klp_patch *new_patch,
 
 	return new_set == old_set ||
 	       klp_replace_set_supersedes(new_patch, old_set);
+}
+
+/* A set is a line: a patch of another set it supersedes is folded in. */
+static bool klp_replace_set_same_line(const struct klp_patch *new_patch,
+				      const struct klp_patch *old_patch)
+{
+	unsigned int new_set, old_set;
+
+	return klp_replace_set_of(new_patch, &new_set) &&
+	       klp_replace_set_of(old_patch, &old_set) && new_set == old_set;
 }
 
 static void klp_replace_set_desc(const struct klp_patch *patch, char *buf)
@@ -360,6 +370,7 @@ static const struct attribute_group klp_replace_set_group = {
 static struct klp_replace_policy klp_replace_set_policy = {
 	.name		= "replace_set",
 	.replaces	= klp_replace_set_replaces,
+	.same_line	= klp_replace_set_same_line,
 	.validate	= klp_replace_set_validate,
 	.check		= klp_replace_set_check,
 	.accepted	= klp_replace_set_accepted,

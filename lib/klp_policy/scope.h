@@ -56,41 +56,6 @@ static inline int klp_scope_validate(const struct klp_patch *patch,
 	return 0;
 }
 
-/*
- * The cumulative rule for a replaced patch's states, with both scopes in
- * the message: replacing across scopes (a superseded set) is deliberate.
- */
-static inline int klp_scope_check_states(const struct klp_patch *new_patch,
-					 const struct klp_patch *old_patch,
-					 const char *new_desc, const char *old_desc)
-{
-	const struct klp_state *old_state, *state;
-
-	for (old_state = old_patch->states; old_state && old_state->id; old_state++) {
-		for (state = new_patch->states; state && state->id; state++) {
-			if (state->id == old_state->id)
-				break;
-		}
-		if ((!state || !state->id) && klp_state_may_drop(old_state))
-			continue;
-		if (!state || !state->id) {
-			pr_err("patch '%s' (%s) replaces patch '%s' (%s) but lacks its state id %lu\n",
-			       new_patch->mod->name, new_desc, old_patch->mod->name,
-			       old_desc, old_state->id);
-			return -EINVAL;
-		}
-		if (state->version < old_state->version) {
-			pr_err("patch '%s' (%s) replaces patch '%s' (%s) but has its state id %lu at version %u, lower than %u\n",
-			       new_patch->mod->name, new_desc, old_patch->mod->name,
-			       old_desc, old_state->id, state->version,
-			       old_state->version);
-			return -EINVAL;
-		}
-	}
-
-	return 0;
-}
-
 /**
  * klp_scope_check() - the refusals of a scoped policy
  * @new_patch:	livepatch being enabled
@@ -118,7 +83,7 @@ static inline int klp_scope_check(const struct klp_patch *new_patch,
 	const struct klp_state *state;
 
 	if (replaced)
-		return klp_scope_check_states(new_patch, old_patch, new_desc, old_desc);
+		return klp_check_replaced_states(new_patch, old_patch);
 	if (stacks)
 		return 0;
 

@@ -2,7 +2,7 @@
 /*
  * tag.c - the tag policy: replace the patches of the same tag
  *
- * Song Liu's and Yafang Shao's replace-tag rule. A patch carries an
+ * The replace-tag rule proposed upstream. A patch carries an
  * unsigned tag (KLP_REPLACE_TAG(t)). Tag 0 replaces nothing, but any
  * patch with a non-zero tag supersedes it; tag t > 0 replaces every
  * enabled tag-policy patch with tag t or tag 0. A patch is refused when
@@ -52,6 +52,13 @@ static bool klp_tag_replaces(const struct klp_patch *new_patch,
 		return false;
 
 	return klp_tag_of(old_patch) == tag || klp_tag_of(old_patch) == 0;
+}
+
+/* A non-zero tag is a line; a tag-0 patch it replaces is folded in. */
+static bool klp_tag_same_line(const struct klp_patch *new_patch,
+			      const struct klp_patch *old_patch)
+{
+	return klp_tag_of(new_patch) && klp_tag_of(old_patch) == klp_tag_of(new_patch);
 }
 
 static void klp_tag_desc(const struct klp_patch *patch, char *buf)
@@ -114,6 +121,7 @@ static const struct attribute_group klp_tag_group = {
 static struct klp_replace_policy klp_tag_policy = {
 	.name		= "tag",
 	.replaces	= klp_tag_replaces,
+	.same_line	= klp_tag_same_line,
 	.validate	= klp_tag_validate,
 	.check		= klp_tag_check,
 	.patch_attrs	= &klp_tag_group,

@@ -14,6 +14,7 @@
  *   replace=1		replace the enabled hybrid patches marked replaceable
  *   replaceable=1	let a later replacing hybrid patch replace this one
  *   label=<name>	name of the patch's line of fixes (hybrid/label)
+ *   requires=<module>	refuse to load unless that livepatch is enabled
  *
  * Example:
  *
@@ -59,6 +60,10 @@ static char *label;
 module_param(label, charp, 0400);
 MODULE_PARM_DESC(label, "name of the patch's line of fixes, in hybrid/label (default: none)");
 
+static char *requires;
+module_param(requires, charp, 0400);
+MODULE_PARM_DESC(requires, "module name of a livepatch that must be enabled (default: none)");
+
 static int livepatch_cmdline_proc_show(struct seq_file *m, void *v)
 {
 	seq_printf(m, "%s\n", "this has been live patched (hybrid policy)");
@@ -94,6 +99,7 @@ static int livepatch_init(void)
 	patch.replace = replace;
 	params.replaceable = replaceable;
 	params.label = label;
+	params.requires = requires;
 
 	return klp_enable_patch(&patch);
 }

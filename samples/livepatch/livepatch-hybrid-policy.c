@@ -35,13 +35,13 @@
  * one that passes none, or parameters of another policy, is refused by
  * the livepatch core before the policy sees it.
  *
- * The rule alone breaks the consistency model. Take Petr Mladek's
- * example: lp1 (not replaceable) patches funcA, lp2 (replaceable)
- * patches funcA and funcB, and lp3 (.replace = true) patches funcB only.
- * The policy says lp3 replaces lp2 and keeps lp1: at the end of lp3's
- * transition funcA would switch from lp2's code to lp1's with no task
- * transitioned. The livepatch core refuses such a load whatever policy
- * asks for it, with one line (wrapped here):
+ * The rule alone breaks the consistency model, as the upstream review
+ * of the hybrid mode showed: lp1 (not replaceable) patches funcA, lp2
+ * (replaceable) patches funcA and funcB, and lp3 (.replace = true)
+ * patches funcB only. The policy says lp3 replaces lp2 and keeps lp1: at
+ * the end of lp3's transition funcA would switch from lp2's code to
+ * lp1's with no task transitioned. The livepatch core refuses such a
+ * load whatever policy asks for it, with one line (wrapped here):
  *
  * livepatch: patch 'lp3' replaces 'lp2' but keeps 'lp1', which also
  *	patches vmlinux:funcA,1: that function would switch to 'lp1'
@@ -77,6 +77,42 @@ static const char *hybrid_label(const struct klp_patch *patch)
 	return hybrid_params(patch)->label;
 }
 
+/* The livepatch this one requires, or NULL: older layouts have none. */
+static const char *hybrid_requires(const struct klp_patch *patch)
+{
+	if (!klp_replace_params_has(patch, struct klp_hybrid_params, requires))
+		return NULL;
+	return hybrid_params(patch)->requires;
+}
+
+/*
+ * A rule over the whole set of enabled patches, which check() cannot
+ * express (it sees one pair at a time, and nothing when no patch is
+ * enabled): the patch @patch requires must be enabled.
+ */
+static int hybrid_check_requires(const struct klp_patch *patch)
+{
+	const char *requires = hybrid_requires(patch);
+	const struct klp_patch *other;
+
+	if (!requires)
+		return 0;
+	if (strnlen(requires, MODULE_NAME_LEN) >= MODULE_NAME_LEN) {
+		pr_err("patch '%s': hybrid requires a name longer than %lu characters\n",
+		       patch->mod->name, MODULE_NAME_LEN - 1);
+		return -EINVAL;
+	}
+
+	klp_policy_for_each_enabled(other) {
+		if (!strcmp(other->mod->name, requires))
+			return 0;
+	}
+
+	pr_err("patch '%s' requires livepatch '%s', which is not enabled\n",
+	       patch->mod->name, requires);
+	return -EINVAL;
+}
+
 static bool hybrid_is_ours(const struct klp_patch *patch)
 {
 	return klp_patch_replace_policy(patch) == &hybrid_policy;
@@ -90,13 +126,6 @@ static bool hybrid_replaces(const struct klp_patch *new_patch,
 	       hybrid_params(old_patch)->replaceable;
 }
 
-/*
- * Asked of the new patch's policy for every enabled patch, and of this
- * policy for each enabled hybrid patch that a patch of another policy
- * keeps. The hybrid rule protects nothing: patches stack as legacy
- * non-replacing ones do. It only names the state a replacing patch
- * lacks (the core would refuse that patch anyway, less precisely).
- */
 /*
  * Nothing but this policy reads the fields of the built-in ones: a patch
  * of this policy that sets them made a mistake, refused here.
@@ -120,9 +149,16 @@ static int hybrid_validate(const struct klp_patch *patch)
 		return -EINVAL;
 	}
 
-	return 0;
+	return hybrid_check_requires(patch);
 }
 
+/*
+ * Asked of the new patch's policy for every enabled patch, and of this
+ * policy for each enabled hybrid patch that a patch of another policy
+ * keeps. The hybrid rule protects nothing: patches stack as legacy
+ * non-replacing ones do. It only names the state a replacing patch
+ * lacks, before the core's state rule refuses that patch.
+ */
 static int hybrid_check(const struct klp_patch *new_patch,
 			const struct klp_patch *old_patch)
 {

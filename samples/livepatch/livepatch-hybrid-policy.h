@@ -26,6 +26,9 @@
  *		replaces this one; when false, this patch is kept
  * @label:	(since the second layout) a name for the patch's line of
  *		fixes, shown in sysfs; NULL for none
+ * @requires:	(since the third layout) the module name of a livepatch that
+ *		must be enabled for this one to load, e.g. the cumulative
+ *		patch a hotfix builds on; NULL for none
  *
  * Every patch that selects the hybrid policy passes one in
  * &klp_patch.replace_params, initialized with KLP_HYBRID_PARAMS().
@@ -33,13 +36,14 @@
  * The structure only ever grows at its end, and a new field's zero means
  * what the layout before it did: patch modules built against the first
  * layout, which ended with @replaceable, still load (the policy's
- * params_min_size), and the policy reads @label only from patches whose
- * structure has it.
+ * params_min_size), and the policy reads @label and @requires only from
+ * patches whose structure has them.
  */
 struct klp_hybrid_params {
 	struct klp_replace_params hdr;
 	bool replaceable;
 	const char *label;
+	const char *requires;
 };
 
 /**

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-// Copyright (C) 2026 The klp replace-policy project
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -111,6 +110,26 @@ static int state_pre_patch_ret;
 module_param(state_pre_patch_ret, int, 0400);
 MODULE_PARM_DESC(state_pre_patch_ret, "what the state's pre_patch callback returns (default: 0)");
 
+static ulong retire;
+module_param(retire, ulong, 0400);
+MODULE_PARM_DESC(retire, "id of a lifecycle state the patch retires (retire_states; default: 0, none)");
+
+static int state_shadow = -1;
+module_param(state_shadow, int, 0400);
+MODULE_PARM_DESC(state_shadow, "with state_life=1: 0 declares no is_shadow and no shadow_dtor, 2 a shadow_dtor without is_shadow (default: is_shadow)");
+
+static ulong shadow_id;
+module_param(shadow_id, ulong, 0400);
+MODULE_PARM_DESC(shadow_id, "without state_life: count the calls in shadow variables of this id, declaring no state (default: 0, none)");
+
+static bool hold;
+module_param(hold, bool, 0400);
+MODULE_PARM_DESC(hold, "sleep (while sleep is set) holding the call counter between klp_shadow_get_or_alloc() and its use (default: false)");
+
+static int obj_pre_patch_ret;
+module_param(obj_pre_patch_ret, int, 0400);
+MODULE_PARM_DESC(obj_pre_patch_ret, "what the vmlinux object's pre_patch callback returns, with obj_callbacks=1 (default: 0)");
+
 static bool obj_callbacks;
 module_param(obj_callbacks, bool, 0400);
 MODULE_PARM_DESC(obj_callbacks, "the vmlinux object has (un)patch callbacks (default: false)");
@@ -138,13 +157,21 @@ static void *shadow_key(unsigned int n)
 
 static unsigned int shadow_count_call(void)
 {
+	/* A livepatch without the state keeps its variables apart. */
+	unsigned long id = shadow_id ?: state_id;
+	unsigned int key = shadow_id ? 64 : 0;
 	unsigned int *calls, *record;
 
-	calls = klp_shadow_get_or_alloc(shadow_key(0), state_id, sizeof(*calls),
+	calls = klp_shadow_get_or_alloc(shadow_key(key), id, sizeof(*calls),
 					GFP_KERNEL, NULL, NULL);
 	if (!calls)
 		return 0;
-	record = klp_shadow_alloc(shadow_key(++*calls), state_id, sizeof(*record),
+	if (hold && READ_ONCE(sleep)) {
+		pr_info("shadow_count_call: sleeping\n");
+		while (READ_ONCE(sleep))
+			msleep(20);
+	}
+	record = klp_shadow_alloc(shadow_key(key + ++*calls), id, sizeof(*record),
 				  GFP_KERNEL, NULL, NULL);
 	if (record)
 		*record = *calls;
@@ -153,12 +180,12 @@ static unsigned int shadow_count_call(void)
 
 static int livepatch_version_proc_show(struct seq_file *m, void *v)
 {
-	if (READ_ONCE(sleep)) {
+	if (!hold && READ_ONCE(sleep)) {
 		pr_info("version_proc_show: sleeping\n");
 		while (READ_ONCE(sleep))
 			msleep(20);
 	}
-	if (state_life)
+	if (state_life || shadow_id)
 		seq_printf(m, "%s: version_proc_show calls=%u\n",
 			   THIS_MODULE->name, shadow_count_call());
 	else
@@ -207,7 +234,7 @@ static int livepatch_target_answer(char *buf, const struct kernel_param *kp)
 static int pre_patch_callback(struct klp_object *obj)
 {
 	pr_info("%s: vmlinux\n", __func__);
-	return 0;
+	return obj_pre_patch_ret;
 }
 
 static void post_patch_callback(struct klp_object *obj)
@@ -244,6 +271,8 @@ static struct klp_func target_funcs[] = {
 static struct klp_object objs[4];
 
 static struct klp_state states[2];
+
+static unsigned long retire_states[2];
 
 /* also_supersede=<sets>: the operator's override of the replace_set policy */
 KLP_REPLACE_SET_ALSO_SUPERSEDE_PARAM();
@@ -330,6 +359,14 @@ static int test_klp_policy_init(void)
 			.shadow_dtor = state_shadow_dtor,
 		};
 		states[0].is_shadow = true;
+		if (state_shadow == 0 || state_shadow == 2)
+			states[0].is_shadow = false;
+		if (state_shadow == 0)
+			states[0].callbacks.shadow_dtor = NULL;
+	}
+	if (retire) {
+		retire_states[0] = retire;
+		patch.retire_states = retire_states;
 	}
 
 	return klp_enable_patch(&patch);

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-// Copyright (C) 2026 The klp replace-policy project
 
 /*
  * The patch a forced transition replaces while a task sleeps in its code

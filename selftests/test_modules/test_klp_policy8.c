@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-// Copyright (C) 2026 The klp replace-policy project
 
 /*
  * The patch an earlier forced transition is stacked on, kept marked

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-// Copyright (C) 2026 The klp replace-policy project
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -250,6 +250,23 @@ static void klp_policy_test_register_small_params(struct kunit *test)
 static struct attribute *tp_no_attrs[] = { NULL };
 
 /* A plugin's files go in a directory named after it, never beside the core's. */
+/*
+ * Flat files are the in-tree replace_set and tag policies' ABI only: an
+ * out-of-tree module registering one of their names gets no exemption.
+ */
+static void klp_policy_test_register_flat_out_of_tree(struct kunit *test)
+{
+	static const struct attribute_group flat = { .attrs = tp_no_attrs };
+	struct klp_replace_policy *policy = fake_policy(test, "tag");
+	struct module *oot;
+
+	oot = kunit_kzalloc(test, sizeof(*oot), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, oot);
+	set_bit(TAINT_OOT_MODULE, &oot->taints);
+	policy->patch_attrs = &flat;
+	KUNIT_EXPECT_EQ(test, __klp_register_replace_policy(policy, oot), -EINVAL);
+}
+
 static void klp_policy_test_register_attrs_named(struct kunit *test)
 {
 	static const struct attribute_group flat = { .attrs = tp_no_attrs };
@@ -461,9 +478,10 @@ static void klp_policy_test_patches_func(struct kunit *test)
 /* ---- the consistency invariant ---- */
 
 /*
- * Petr Mladek's example: lp1 (kept) patches funcA; lp2 (replaced) patches
- * funcA and funcB; lp3 replaces lp2 and patches only funcB. funcA would
- * fall back from lp2's code to lp1's with no task transitioned.
+ * The example of the upstream review: lp1 (kept) patches funcA; lp2
+ * (replaced) patches funcA and funcB; lp3 replaces lp2 and patches only
+ * funcB. funcA would fall back from lp2's code to lp1's with no task
+ * transitioned.
  */
 static void lp123(struct kunit *test, struct list_head *patches,
 		  struct klp_patch **lp3, bool lp3_patches_func_a,
@@ -994,6 +1012,105 @@ static void klp_policy_test_prepare_state_rule_uses_decision(struct kunit *test)
 }
 
 /* The names of the replaced patches are kept for the replaced file. */
+/* More names than a page holds: cut after a whole name, and said so. */
+static void klp_policy_test_replaced_show_cut(struct kunit *test)
+{
+	struct klp_patch *n = tp_new(test, "new", NULL, false);
+	size_t len, i, pos = 0;
+	char *names, *buf;
+
+	names = kunit_kzalloc(test, 2 * PAGE_SIZE, GFP_KERNEL);
+	buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, names && buf);
+	/* "p0000 p0001 ... p0999": 5999 characters */
+	for (i = 0; i < 1000; i++)
+		pos += scnprintf(names + pos, 2 * PAGE_SIZE - pos, "%sp%04zu",
+				 i ? " " : "", i);
+	n->replaced_names = names;
+
+	len = klp_policy_replaced_show(n, buf);
+	n->replaced_names = NULL;
+	KUNIT_EXPECT_LT(test, len, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, len, strlen(buf));
+	KUNIT_ASSERT_GT(test, len, sizeof(" ...\n"));
+	KUNIT_EXPECT_STREQ(test, buf + len - 5, " ...\n");
+	/* the last name shown is whole: "pNNNN" before " ..." */
+	KUNIT_EXPECT_EQ(test, buf[len - 11], ' ');
+	KUNIT_EXPECT_EQ(test, buf[len - 10], 'p');
+	KUNIT_EXPECT_EQ(test, strncmp(buf, names, len - 5), 0);
+}
+
+/* A rule over the whole set: refuse unless "old1" is enabled. */
+static int requires_old1_validate(const struct klp_patch *patch)
+{
+	const struct klp_patch *other;
+
+	klp_policy_for_each_enabled(other) {
+		if (!strcmp(other->mod->name, "old1"))
+			return 0;
+	}
+	return -EINVAL;
+}
+
+static bool replaces_old2(const struct klp_patch *new_patch,
+			  const struct klp_patch *old_patch)
+{
+	return !strcmp(old_patch->mod->name, "old2");
+}
+
+/*
+ * validate() sees the enabled patches (none at first, a disabled one is
+ * not seen), and the recorded decision is readable afterwards.
+ */
+static void klp_policy_test_prepare_sees_enabled(struct kunit *test)
+{
+	struct klp_replace_policy *policy = fake_policy(test, "kunit-requires");
+	struct klp_patch *old1 = tp_new(test, "old1", &klp_legacy_policy, false);
+	struct klp_patch *old2 = tp_new(test, "old2", &klp_legacy_policy, false);
+	struct klp_patch *n = tp_new(test, "n", NULL, false);
+	const struct klp_patch *seen;
+	int ret, count = 0;
+
+	policy->validate = requires_old1_validate;
+	policy->replaces = replaces_old2;
+	fake_register(test, policy);
+	tp_func(test, old1, NULL, "funcA", 0);
+	tp_func(test, old2, NULL, "funcB", 0);
+	tp_func(test, n, NULL, "funcB", 0);
+	n->replace_policy = "kunit-requires";
+
+	KUNIT_EXPECT_EQ(test, tp_prepare(n), -EINVAL);
+
+	mutex_lock(&klp_mutex);
+	KUNIT_ASSERT_TRUE(test, list_empty(&klp_patches));
+	list_add_tail(&old1->list, &klp_patches);
+	list_add_tail(&old2->list, &klp_patches);
+	old2->enabled = true;
+	ret = klp_policy_prepare(n);
+	mutex_unlock(&klp_mutex);
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+
+	mutex_lock(&klp_mutex);
+	old1->enabled = true;
+	klp_policy_for_each_enabled(seen)
+		count++;
+	ret = klp_policy_prepare(n);
+	if (!ret) {
+		KUNIT_EXPECT_TRUE(test, klp_policy_replaced(n, old2));
+		KUNIT_EXPECT_FALSE(test, klp_policy_replaced(n, old1));
+	}
+	mutex_unlock(&klp_mutex);
+	KUNIT_EXPECT_EQ(test, count, 2);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	if (!ret)
+		tp_unprepare(n);
+
+	mutex_lock(&klp_mutex);
+	list_del_init(&old1->list);
+	list_del_init(&old2->list);
+	mutex_unlock(&klp_mutex);
+}
+
 static void klp_policy_test_prepare_records_replaced(struct kunit *test)
 {
 	struct klp_patch *old1 = tp_new(test, "old1", &klp_legacy_policy, false);
@@ -1315,6 +1432,7 @@ static struct kunit_case klp_replace_policy_test_cases[] = {
 	KUNIT_CASE(klp_policy_test_register_long_name),
 	KUNIT_CASE(klp_policy_test_register_small_params),
 	KUNIT_CASE(klp_policy_test_register_attrs_named),
+	KUNIT_CASE(klp_policy_test_register_flat_out_of_tree),
 	KUNIT_CASE(klp_policy_test_register_params_min_size),
 	KUNIT_CASE(klp_policy_test_find_unknown),
 	KUNIT_CASE(klp_policy_test_unregister),
@@ -1349,6 +1467,8 @@ static struct kunit_case klp_replace_policy_test_cases[] = {
 	KUNIT_CASE(klp_policy_test_prepare_positive_validate),
 	KUNIT_CASE(klp_policy_test_prepare_state_rule_uses_decision),
 	KUNIT_CASE(klp_policy_test_prepare_records_replaced),
+	KUNIT_CASE(klp_policy_test_prepare_sees_enabled),
+	KUNIT_CASE(klp_policy_test_replaced_show_cut),
 	KUNIT_CASE_PARAM(klp_policy_test_prepare_params, params_gen_params),
 	KUNIT_CASE_PARAM(klp_policy_test_decide_asks_kept_policies, both_ways_gen_params),
 	KUNIT_CASE(klp_policy_test_prepare_during_transition),

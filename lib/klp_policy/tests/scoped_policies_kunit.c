@@ -65,6 +65,8 @@ struct tp_spec {
 	bool lifecycle;		/* the state has callbacks and shadow variables */
 	bool block_disable;
 	int pre_patch_ret;	/* what the state's pre_patch callback returns */
+	unsigned long retire;	/* a state id in retire_states, 0 for none */
+	int obj_ret;		/* what the objects' step of enabling returns */
 	const unsigned int *sup;	/* replace_supersedes */
 	unsigned int nr_sup;
 	const unsigned int *also;	/* replace_also_supersede */
@@ -84,9 +86,19 @@ static bool tp_hybrid_replaces(const struct klp_patch *new_patch,
 	return old_patch->replace;
 }
 
+static void tp_logf(const char *what, const struct klp_patch *patch,
+		    const struct klp_state *state);
+
+/* Logs, so that a row shows when the core calls it. */
+static void tp_hybrid_accepted(const struct klp_patch *patch)
+{
+	tp_logf("accepted", patch, patch->states);
+}
+
 static struct klp_replace_policy tp_hybrid = {
 	.name		= "kunit_hybrid",
 	.replaces	= tp_hybrid_replaces,
+	.accepted	= tp_hybrid_accepted,
 };
 
 static struct klp_patch *tp_build(struct kunit *test, const char *name,
@@ -126,6 +138,15 @@ static struct klp_patch *tp_build(struct kunit *test, const char *name,
 	}
 	patch->objs[0].funcs = funcs;
 
+	INIT_LIST_HEAD(&patch->states[0].shadow_owner);
+	if (spec->retire) {
+		unsigned long *retire;
+
+		retire = kunit_kcalloc(test, 2, sizeof(*retire), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, retire);
+		retire[0] = spec->retire;
+		patch->retire_states = retire;
+	}
 	patch->states[0].id = spec->state;
 	patch->states[0].version = spec->version;
 	patch->states[0].block_disable = spec->block_disable;
@@ -337,8 +358,11 @@ static const struct tp_decision tag_cases[] = {
 	  { TAG(2), .func = "f1" }, { TAG(0), .func = "f1" }, true, 0 },
 	{ "tag 2 replaces tag 0 in a module",
 	  { TAG(2), .func = "mod:f1" }, { TAG(0), .func = "mod:f1" }, true, 0 },
-	{ "tag 2 may leave out the state with callbacks of a tag 0 patch",
-	  { TAG(2), .func = "f1" }, { TAG(0), .func = "f1", LIFE(5) }, true, 0 },
+	{ "tag 2 may not leave out the state with callbacks of a tag 0 patch",
+	  { TAG(2), .func = "f1" }, { TAG(0), .func = "f1", LIFE(5) }, true, -EINVAL },
+	{ "tag 2 may retire the state with callbacks of a tag 0 patch",
+	  { TAG(2), .func = "f1", .retire = 5 }, { TAG(0), .func = "f1", LIFE(5) },
+	  true, 0 },
 	{ "tag 0 replaces nothing",
 	  { TAG(0), .func = "f1" }, { TAG(0), .func = "f2" }, false, 0 },
 	{ "tag 0 stacks on tag 0",
@@ -614,6 +638,7 @@ static void tp_state_lifecycle(struct klp_state *state, const struct tp_spec *sp
 
 enum tp_life_op {
 	TP_ENABLE,	/* new is enabled, its transition completes */
+	TP_FORCE,	/* new is enabled, its transition forced */
 	TP_REVERSE,	/* new is enabled, its transition is reversed */
 	TP_DISABLE,	/* old[0] is disabled */
 };
@@ -625,9 +650,10 @@ struct tp_life {
 	enum tp_life_op op;
 	int ret;
 	const char *log;	/* "<at the start> |<at the end>", "" when refused */
+	bool foreign;		/* code without the state uses its shadow id too */
 };
 
-static int tp_shadow_obj;
+static int tp_shadow_obj, tp_shadow_foreign;
 
 static void tp_shadow_each(struct kunit *test, struct klp_patch *patch, bool alloc)
 {
@@ -639,10 +665,28 @@ static void tp_shadow_each(struct kunit *test, struct klp_patch *patch, bool all
 		klp_shadow_free_all(patch->states[0].id, NULL);
 		return;
 	}
-	data = klp_shadow_get_or_alloc(&tp_shadow_obj, patch->states[0].id,
-				       sizeof(*data), GFP_KERNEL, NULL, NULL);
+	/* As the carrier's own code would: the state owns it. */
+	data = klp_shadow_alloc_owned(&tp_shadow_obj, patch->states[0].id,
+				      sizeof(*data));
 	KUNIT_ASSERT_NOT_NULL(test, data);
 	*data = patch->states[0].id;
+}
+
+static struct kunit *tp_current;
+
+/*
+ * The objects' step of klp_states_enable(): the patch's code, once its
+ * objects are patched, allocates its state's shadow variable; or the
+ * step fails, as an object's pre_patch callback may.
+ */
+static int tp_prepare_objects(struct klp_patch *patch)
+{
+	const struct tp_life *c = tp_current->param_value;
+
+	if (c->new.obj_ret)
+		return c->new.obj_ret;
+	tp_shadow_each(tp_current, patch, true);
+	return 0;
 }
 
 /*
@@ -668,6 +712,12 @@ static void tp_life_test(struct kunit *test)
 		tp_shadow_each(test, old[i], true);
 	}
 	n = tp_build(test, "new", &c->new);
+	/* Not the core's: no free may reach it, so its dtor would log. */
+	if (c->foreign)
+		KUNIT_ASSERT_NOT_NULL(test,
+				      klp_shadow_alloc(&tp_shadow_foreign, c->old[0].state,
+						       sizeof(unsigned long),
+						       GFP_KERNEL, NULL, NULL));
 
 	if (c->op == TP_DISABLE) {
 		patch = old[0];
@@ -679,23 +729,30 @@ static void tp_life_test(struct kunit *test)
 		}
 	} else {
 		patch = n;
-		list_add_tail(&n->list, &patches);
+		/*
+		 * klp_policy_prepare()'s steps, on the test's own list; as in
+		 * the core, n joins the list after them (klp_init_patch()).
+		 */
 		ret = klp_decide_replaced(n, &patches);
+		if (!ret && !klp_is_patch_compatible(n, &patches))
+			ret = -EINVAL;
 		if (!ret)
 			ret = klp_check_consistency(n, &patches);
+		list_add_tail(&n->list, &patches);
 		if (!ret) {
 			started = true;
-			ret = klp_states_pre_patch(n, &patches);
-			/* An allocation of its code, when it got to run. */
-			if (!ret)
-				tp_shadow_each(test, n, true);
-			else
+			tp_current = test;
+			ret = klp_states_enable(n, &patches, tp_prepare_objects);
+			if (ret)
 				target = KLP_TRANSITION_UNPATCHED;
 		}
-		if (!ret)
-			klp_states_pre_unpatch_replaced(n, &patches);
 		if (c->op == TP_REVERSE)
 			target = KLP_TRANSITION_UNPATCHED;
+		/* As klp_force_transition() marks them. */
+		if (c->op == TP_FORCE && !ret)
+			klp_for_each_replaced_patch(n, patch)
+				patch->forced = true;
+		patch = n;
 	}
 	KUNIT_EXPECT_EQ(test, ret, c->ret);
 
@@ -705,11 +762,20 @@ static void tp_life_test(struct kunit *test)
 		klp_states_complete_transition(patch, target);
 	}
 	KUNIT_EXPECT_STREQ(test, tp_log, c->log);
+	/* A forced task may still use what the next carrier takes over. */
+	if (c->op == TP_FORCE && n->states[0].id)
+		KUNIT_EXPECT_TRUE(test, n->states[0].shadow_forced);
+	if (c->foreign)
+		KUNIT_EXPECT_NOT_NULL(test, klp_shadow_get(&tp_shadow_foreign,
+							   c->old[0].state));
 
+	klp_states_release(n);
 	klp_release_replaced(n);
 	for (i = 0; i < ARRAY_SIZE(old) && old[i]; i++)
 		tp_shadow_each(test, old[i], false);
 	tp_shadow_each(test, n, false);
+	if (c->foreign)
+		klp_shadow_free_all(c->old[0].state, NULL);
 }
 
 #define OLD(...)	.old = { __VA_ARGS__ }
@@ -772,14 +838,32 @@ static const struct tp_life life_cases[] = {
 	{ "replace_set: a fold-in carrying the superseded set's state: shadow data kept",
 	  OLD({ SET(0), .func = "f1" }, { SET(7), .func = "f2", LIFE(6) }),
 	  { SET(0), SUP(7), .func = "f1", .func2 = "f2", LIFE(6) }, TP_ENABLE, 0, " |" },
-	{ "replace_set: superseding a set without its state retires it",
+	{ "replace_set: superseding a set with retire_states retires its state",
 	  OLD({ SET(0), .func = "f1" }, { SET(7), .func = "f2", LIFE(6) }),
-	  { SET(0), SUP(7), .func = "f1", .func2 = "f2" }, TP_ENABLE, 0,
+	  { SET(0), SUP(7), .func = "f1", .func2 = "f2", .retire = 6 }, TP_ENABLE, 0,
 	  "pre_unpatch o1 6 | post_unpatch o1 6, free shadow 6" },
+	{ "replace_set: a fold-in leaving out the superseded set's state: refused",
+	  OLD({ SET(0), .func = "f1" }, { SET(7), .func = "f2", LIFE(6) }),
+	  { SET(0), SUP(7), .func = "f1", .func2 = "f2" }, TP_ENABLE, -EINVAL, "" },
 	{ "replace_set: retiring reversed: set up again, shadow data kept",
 	  OLD({ SET(0), .func = "f1" }, { SET(7), .func = "f2", LIFE(6) }),
-	  { SET(0), SUP(7), .func = "f1", .func2 = "f2" }, TP_REVERSE, 0,
+	  { SET(0), SUP(7), .func = "f1", .func2 = "f2", .retire = 6 }, TP_REVERSE, 0,
 	  "pre_unpatch o1 6 | post_patch o1 6" },
+	{ "replace_set: forced retirement: callbacks run, shadow data kept",
+	  OLD({ SET(0), .func = "f1" }, { SET(7), .func = "f2", LIFE(6) }),
+	  { SET(0), SUP(7), .func = "f1", .func2 = "f2", .retire = 6 }, TP_FORCE, 0,
+	  "pre_unpatch o1 6 | post_unpatch o1 6" },
+	{ "replace_set: forced take-over: the next carrier keeps the data too",
+	  OLD({ SET(7), .func = "f2", LIFE(6) }),
+	  { SET(7), .func = "f2", LIFE(6) }, TP_FORCE, 0, " |" },
+	{ "replace_set: a variable of the id the state does not own is not freed",
+	  OLD({ SET(7), .func = "f2", LIFE(6) }),
+	  { SET(7), .func = "f2" }, TP_ENABLE, 0,
+	  "pre_unpatch o0 6 | post_unpatch o0 6, free shadow 6", .foreign = true },
+	{ "replace_set: a positive pre_patch return is refused with -EINVAL",
+	  OLD({ SET(0), .func = "f1" }),
+	  { SET(7), .func = "f2", LIFE(6), .pre_patch_ret = 1 }, TP_ENABLE,
+	  -EINVAL, "pre_patch new 6 |" },
 	{ "replace_set: a new set's state enters beside another set's",
 	  OLD({ SET(0), .func = "f1", LIFE(5) }),
 	  { SET(7), .func = "f2", LIFE(6) }, TP_ENABLE, 0,
@@ -788,10 +872,17 @@ static const struct tp_life life_cases[] = {
 	  OLD({ SET(0), .func = "f1", LIFE(5) }),
 	  { SET(7), .func = "f2", LIFE(5) }, TP_ENABLE, -EINVAL, "" },
 	/* tag */
-	{ "tag: tag 1 leaves out a tag 0 patch's state: it leaves",
+	{ "tag: tag 1 retires a tag 0 patch's state: it leaves",
 	  OLD({ TAG(1), .func = "f1" }, { TAG(0), .func = "f2", LIFE(6) }),
-	  { TAG(1), .func = "f1", .func2 = "f2" }, TP_ENABLE, 0,
+	  { TAG(1), .func = "f1", .func2 = "f2", .retire = 6 }, TP_ENABLE, 0,
 	  "pre_unpatch o1 6 | post_unpatch o1 6, free shadow 6" },
+	{ "tag: tag 1 leaving out a tag 0 patch's state unretired: refused",
+	  OLD({ TAG(1), .func = "f1" }, { TAG(0), .func = "f2", LIFE(6) }),
+	  { TAG(1), .func = "f1", .func2 = "f2" }, TP_ENABLE, -EINVAL, "" },
+	{ "tag: tag 1 leaves out a tag 1 patch's state: a downgrade",
+	  OLD({ TAG(1), .func = "f1", LIFE(5) }),
+	  { TAG(1), .func = "f1" }, TP_ENABLE, 0,
+	  "pre_unpatch o0 5 | post_unpatch o0 5, free shadow 5" },
 	{ "tag: tag 1 carrying a tag 0 patch's state takes it over",
 	  OLD({ TAG(1), .func = "f1" }, { TAG(0), .func = "f2", LIFE(6) }),
 	  { TAG(1), .func = "f1", .func2 = "f2", LIFE(6) }, TP_ENABLE, 0, " |" },
@@ -800,11 +891,23 @@ static const struct tp_life life_cases[] = {
 	  { TAG(0), .func = "f2", LIFE(6) }, TP_ENABLE, 0,
 	  "pre_patch new 6 | post_patch new 6" },
 	/* a plugin keeping one patch and replacing another */
-	{ "hybrid: the replaced patch's state leaves, the kept one's stays",
+	{ "hybrid: the replaced patch's retired state leaves, the kept one's stays",
 	  OLD({ HYBRID(false), .func = "f1", LIFE(5) },
 	      { HYBRID(true), .func = "f2", LIFE(6) }),
-	  { HYBRID(false), .func = "f2" }, TP_ENABLE, 0,
-	  "pre_unpatch o1 6 | post_unpatch o1 6, free shadow 6" },
+	  { HYBRID(false), .func = "f2", .retire = 6 }, TP_ENABLE, 0,
+	  "pre_unpatch o1 6, accepted new 0 | post_unpatch o1 6, free shadow 6" },
+	{ "hybrid: a plugin may not drop a replaced patch's state unretired",
+	  OLD({ HYBRID(false), .func = "f1", LIFE(5) },
+	      { HYBRID(true), .func = "f2", LIFE(6) }),
+	  { HYBRID(false), .func = "f2" }, TP_ENABLE, -EINVAL, "" },
+	{ "hybrid: an object step failing after pre_patch: undone, no accepted()",
+	  OLD({ HYBRID(false), .func = "f1" }),
+	  { HYBRID(false), .func = "f2", LIFE(6), .obj_ret = -ENODEV }, TP_ENABLE,
+	  -ENODEV, "pre_patch new 6 | post_unpatch new 6" },
+	{ "hybrid: a new state enters, then accepted()",
+	  OLD({ HYBRID(false), .func = "f1" }),
+	  { HYBRID(false), .func = "f2", LIFE(6) }, TP_ENABLE, 0,
+	  "pre_patch new 6, accepted new 6 | post_patch new 6" },
 	{ "hybrid: a state shared by the kept and the replaced patch: refused",
 	  OLD({ HYBRID(false), .func = "f1", LIFE(5) },
 	      { HYBRID(true), .func = "f2", LIFE(5) }),

@@ -1,0 +1,1 @@
+#include <klp_shim.h>
