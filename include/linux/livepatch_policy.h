@@ -234,17 +234,6 @@ const struct klp_patch *klp_policy_next_enabled(const struct klp_patch *patch);
 bool klp_policy_replaced(const struct klp_patch *patch,
 			 const struct klp_patch *old_patch);
 
-/**
- * klp_policy_for_each_enabled() - walk the enabled livepatches
- * @patch:	const struct klp_patch * cursor
- *
- * From a policy's validate(), check() or accepted() only: see
- * klp_policy_next_enabled().
- */
-#define klp_policy_for_each_enabled(patch)				\
-	for (patch = klp_policy_next_enabled(NULL); patch;		\
-	     patch = klp_policy_next_enabled(patch))
-
 bool klp_state_may_drop(const struct klp_patch *new_patch,
 			const struct klp_patch *old_patch,
 			const struct klp_state *state);

@@ -729,9 +729,12 @@ bool klp_policy_replaces(const struct klp_patch *patch,
  * Lets a policy decide on the whole set of enabled livepatches, e.g.
  * validate() refusing a hotfix unless the livepatch it builds on is
  * enabled, which check() cannot, as it sees one pair at a time and is
- * not called at all when no livepatch is enabled. Walk them with
- * klp_policy_for_each_enabled(), in the order they were enabled; the
- * patch being enabled is never one of them. Call it only from a policy's
+ * not called at all when no livepatch is enabled. Walk them, in the
+ * order they were enabled, with
+ *
+ *	for (o = klp_policy_next_enabled(NULL); o; o = klp_policy_next_enabled(o))
+ *
+ * The patch being enabled is never one of them. Call it only from a policy's
  * validate(), check() or accepted(), where the core holds klp_mutex.
  *
  * Return: the next enabled livepatch, or NULL after the last one.
@@ -759,7 +762,7 @@ EXPORT_SYMBOL_GPL(klp_policy_next_enabled);
 /**
  * klp_policy_replaced() - the recorded decision, for accepted()
  * @patch:	livepatch being enabled, passed to accepted()
- * @old_patch:	enabled livepatch (klp_policy_for_each_enabled())
+ * @old_patch:	enabled livepatch (klp_policy_next_enabled())
  *
  * What the core decided once, when @patch was checked, and uses for
  * everything after: call it from accepted() to log what @patch replaces.

@@ -103,7 +103,8 @@ static int hybrid_check_requires(const struct klp_patch *patch)
 		return -EINVAL;
 	}
 
-	klp_policy_for_each_enabled(other) {
+	for (other = klp_policy_next_enabled(NULL); other;
+	     other = klp_policy_next_enabled(other)) {
 		if (!strcmp(other->mod->name, requires))
 			return 0;
 	}

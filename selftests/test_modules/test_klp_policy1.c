@@ -167,7 +167,7 @@ static unsigned int shadow_count_call(void)
 	if (!calls)
 		return 0;
 	if (hold && READ_ONCE(sleep)) {
-		pr_info("shadow_count_call: sleeping\n");
+		pr_info("%s: sleeping\n", __func__);
 		while (READ_ONCE(sleep))
 			msleep(20);
 	}

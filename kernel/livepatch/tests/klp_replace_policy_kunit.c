@@ -1045,7 +1045,8 @@ static int requires_old1_validate(const struct klp_patch *patch)
 {
 	const struct klp_patch *other;
 
-	klp_policy_for_each_enabled(other) {
+	for (other = klp_policy_next_enabled(NULL); other;
+	     other = klp_policy_next_enabled(other)) {
 		if (!strcmp(other->mod->name, "old1"))
 			return 0;
 	}
@@ -1092,7 +1093,8 @@ static void klp_policy_test_prepare_sees_enabled(struct kunit *test)
 
 	mutex_lock(&klp_mutex);
 	old1->enabled = true;
-	klp_policy_for_each_enabled(seen)
+	for (seen = klp_policy_next_enabled(NULL); seen;
+	     seen = klp_policy_next_enabled(seen))
 		count++;
 	ret = klp_policy_prepare(n);
 	if (!ret) {
