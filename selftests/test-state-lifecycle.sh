@@ -65,7 +65,7 @@ livepatch: '$1': patching complete"
 # leave_msg(modname, carrier[, id]) - the core's line naming the state
 # that leaves the system at the end of modname's transition
 function leave_msg() {
-	echo "livepatch: '$1': states leaving the system: ${3:-7} of '$2'"
+	echo "livepatch: '$1': state ${3:-7} of '$2' leaves the system"
 }
 
 # state_disable_msgs(modname, frees) - modname disabled, the last patch
@@ -768,6 +768,90 @@ $(state_disable_msgs $MOD_LP1 3)
 % rmmod $MOD_LP1"
 
 
+# Legacy's line is its cumulative patches: a replacing patch retires the
+# state of a non-replacing (off-band) one only explicitly.
+# - lp1 (legacy, not replacing) with state 18
+# - lp2 (legacy, replacing) without it: refused; with retire=18: lp1's
+#   callbacks undo the state
+
+start_test "legacy: an off-band patch's state is retired only explicitly"
+
+LEG18="policy=legacy funca=0 funcb=1"
+load_lp $MOD_LP1 $LEG18 state_id=18 state_version=1 state_life=1
+load_failing_mod $MOD_LP2 $LEG18 replace=1
+load_lp $MOD_LP2 $LEG18 replace=1 retire=18
+wait_removed $MOD_LP1
+disable_lp $MOD_LP2
+unload_lp $MOD_LP2
+unload_lp $MOD_LP1
+
+check_result "% insmod test_modules/$MOD_LP1.ko $LEG18 state_id=18 state_version=1 state_life=1
+livepatch: enabling patch '$MOD_LP1'
+livepatch: '$MOD_LP1': initializing patching transition
+$(id_msgs $MOD_LP1 18 "pre_patch (0)")
+livepatch: '$MOD_LP1': starting patching transition
+livepatch: '$MOD_LP1': completing patching transition
+$(id_msgs $MOD_LP1 18 post_patch)
+livepatch: '$MOD_LP1': patching complete
+% insmod test_modules/$MOD_LP2.ko $LEG18 replace=1
+$(echo "livepatch: patch '$MOD_LP2' replaces '$MOD_LP1' across lines and leaves out its state id 18:" \
+	"list it in retire_states to retire it")
+livepatch: Livepatch patch ($MOD_LP2) is not compatible with the already installed livepatches.
+insmod: ERROR: could not insert module test_modules/$MOD_LP2.ko: Invalid parameters
+% insmod test_modules/$MOD_LP2.ko $LEG18 replace=1 retire=18
+livepatch: enabling patch '$MOD_LP2'
+livepatch: '$MOD_LP2': initializing patching transition
+$(id_msgs $MOD_LP1 18 pre_unpatch)
+livepatch: '$MOD_LP2': starting patching transition
+livepatch: '$MOD_LP2': completing patching transition
+$(leave_msg $MOD_LP2 $MOD_LP1 18)
+$(id_msgs $MOD_LP1 18 post_unpatch)
+livepatch: '$MOD_LP2': patching complete
+$(disable_msgs $MOD_LP2)
+% rmmod $MOD_LP2
+% rmmod $MOD_LP1"
+
+
+# A refusal names the state: a legacy replacing patch that leaves out a
+# block_disable state (upstream's path prints only its own line else)
+
+start_test "legacy: leaving out a block_disable state is refused by name"
+
+BLK19="policy=legacy state_id=19 state_version=1 state_life=1 state_block=1"
+load_lp $MOD_LP1 $BLK19
+load_failing_mod $MOD_LP2 policy=legacy replace=1
+load_lp $MOD_LP2 policy=legacy replace=1 state_id=19 state_version=1 state_life=1
+wait_removed $MOD_LP1
+disable_lp $MOD_LP2
+unload_lp $MOD_LP2
+unload_lp $MOD_LP1
+
+check_result "% insmod test_modules/$MOD_LP1.ko $BLK19
+livepatch: enabling patch '$MOD_LP1'
+livepatch: '$MOD_LP1': initializing patching transition
+$(id_msgs $MOD_LP1 19 "pre_patch (0)")
+livepatch: '$MOD_LP1': starting patching transition
+livepatch: '$MOD_LP1': completing patching transition
+$(id_msgs $MOD_LP1 19 post_patch)
+livepatch: '$MOD_LP1': patching complete
+% insmod test_modules/$MOD_LP2.ko policy=legacy replace=1
+livepatch: patch '$MOD_LP2' replaces '$MOD_LP1' but lacks its state id 19
+livepatch: Livepatch patch ($MOD_LP2) is not compatible with the already installed livepatches.
+insmod: ERROR: could not insert module test_modules/$MOD_LP2.ko: Invalid parameters
+% insmod test_modules/$MOD_LP2.ko policy=legacy replace=1 state_id=19 state_version=1 state_life=1
+$(enable_msgs $MOD_LP2)
+% echo 0 > $KLP_SYSFS_DIR/$MOD_LP2/enabled
+livepatch: '$MOD_LP2': initializing unpatching transition
+$(id_msgs $MOD_LP2 19 pre_unpatch)
+livepatch: '$MOD_LP2': starting unpatching transition
+livepatch: '$MOD_LP2': completing unpatching transition
+$(leave_msg $MOD_LP2 $MOD_LP2 19)
+$(id_msgs $MOD_LP2 19 post_unpatch)
+livepatch: '$MOD_LP2': unpatching complete
+% rmmod $MOD_LP2
+% rmmod $MOD_LP1"
+
+
 # Force (last: the forced carrier stays loaded until reboot, so it has a
 # module of its own):
 # - lp9 off-band with state 7 (set 7), two calls; a reader then sleeps in
@@ -809,10 +893,72 @@ livepatch: '$MOD_LP2': starting patching transition
 % echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force
 livepatch: forcing remaining tasks to the patched state
 livepatch: '$MOD_LP2': completing patching transition
-livepatch: '$MOD_LP2': states leaving the system: 7 of '$MOD_LP9' (forced: shadow variables kept)
+livepatch: '$MOD_LP2': state 7 of '$MOD_LP9' leaves the system (forced: shadow variables kept)
 $(state_msgs $MOD_LP9 post_unpatch)
 livepatch: '$MOD_LP2': patching complete
 $(disable_msgs $MOD_LP2)
+% rmmod $MOD_LP2"
+
+
+# A forced mark outlives take-overs (the second module kept until reboot):
+# - lp10 (set 1) with state 17, one call; a reader sleeps in its code
+#   holding the call counter
+# - lp2 (set 1, carrying state 17) forced past the reader: lp10 forced
+# - lp3 (set 1, carrying state 17) takes the state over from lp2; the
+#   reader is in lp10's code, not lp2's, so nothing waits
+# - lp3 disabled, the state leaves: its variables stay (the reader holds
+#   one), and the reader counts its second call on it
+
+start_test "shadow data a forced task holds stays across later take-overs"
+
+MOD_LP10=test_klp_policy10
+SET1="policy=replace_set replace_set=1 funca=0 funcb=1 state_id=17 state_version=1 state_life=1"
+load_lp $MOD_LP10 $SET1 hold=1
+check_file /proc/version "$MOD_LP10: version_proc_show calls=1"
+echo 1 > /sys/module/$MOD_LP10/parameters/sleep
+cat /proc/version > /tmp/klp-sleeper.out &
+SLEEPER=$!
+loop_until "dmesg | grep -q '$MOD_LP10: shadow_count_call: sleeping'" ||
+	die "the sleeper did not enter $MOD_LP10's shadow_count_call"
+load_lp_nowait $MOD_LP2 $SET1
+wait_transition_stalled $MOD_LP2
+log "% echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force"
+echo 1 > "$KLP_SYSFS_DIR/$MOD_LP2/force"
+wait_removed $MOD_LP10
+load_lp $MOD_LP3 $SET1
+wait_removed $MOD_LP2
+disable_lp $MOD_LP3
+wake_sleeper $MOD_LP10
+check_file /tmp/klp-sleeper.out "$MOD_LP10: version_proc_show calls=2"
+unload_lp $MOD_LP3
+unload_lp $MOD_LP2
+
+check_result "% insmod test_modules/$MOD_LP10.ko $SET1 hold=1
+livepatch: enabling patch '$MOD_LP10'
+livepatch: '$MOD_LP10': initializing patching transition
+$(id_msgs $MOD_LP10 17 "pre_patch (0)")
+livepatch: '$MOD_LP10': starting patching transition
+livepatch: '$MOD_LP10': completing patching transition
+$(id_msgs $MOD_LP10 17 post_patch)
+livepatch: '$MOD_LP10': patching complete
+$MOD_LP10: shadow_count_call: sleeping
+% insmod test_modules/$MOD_LP2.ko $SET1
+$(start_msgs $MOD_LP2)
+% echo 1 > $KLP_SYSFS_DIR/$MOD_LP2/force
+livepatch: forcing remaining tasks to the patched state
+livepatch: '$MOD_LP2': completing patching transition
+livepatch: '$MOD_LP2': patching complete
+% insmod test_modules/$MOD_LP3.ko $SET1
+$(enable_msgs $MOD_LP3)
+% echo 0 > $KLP_SYSFS_DIR/$MOD_LP3/enabled
+livepatch: '$MOD_LP3': initializing unpatching transition
+$(id_msgs $MOD_LP3 17 pre_unpatch)
+livepatch: '$MOD_LP3': starting unpatching transition
+livepatch: '$MOD_LP3': completing unpatching transition
+$(leave_msg $MOD_LP3 $MOD_LP3 17) (forced: shadow variables kept)
+$(id_msgs $MOD_LP3 17 post_unpatch)
+livepatch: '$MOD_LP3': unpatching complete
+% rmmod $MOD_LP3
 % rmmod $MOD_LP2"
 
 exit 0

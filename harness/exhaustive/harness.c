@@ -1137,8 +1137,11 @@ static void reset_world(void)
 			harness_free_patch(&lps[i].patch);
 			mutex_unlock(&klp_mutex);
 		}
-		for (st = lps[i].patch.states; st && st->id; st++)
+		/* A forced carrier stays listed (its module would stay): unlist it. */
+		for (st = lps[i].patch.states; st && st->id; st++) {
+			st->shadow_forced = false;
 			klp_shadow_disown(st);
+		}
 		memset(&lps[i], 0, sizeof(lps[i]));
 	}
 	klp_shim_run_work();

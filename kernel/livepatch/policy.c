@@ -745,6 +745,10 @@ const struct klp_patch *klp_policy_next_enabled(const struct klp_patch *patch)
 
 	lockdep_assert_held(&klp_mutex);
 
+	/* The patch being checked is not on the list: nothing after it. */
+	if (patch && list_empty(&patch->list))
+		return NULL;
+
 	if (!patch)
 		next = list_first_entry(&klp_patches, struct klp_patch, list);
 	else

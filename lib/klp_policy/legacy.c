@@ -41,11 +41,15 @@ static int klp_legacy_validate(const struct klp_patch *patch)
 	return 0;
 }
 
-/* Legacy patches form one cumulative line: a replacing patch succeeds all. */
+/*
+ * Legacy's line is its cumulative patches: a non-replacing patch beside
+ * them is an off-band fix, whose states a replacing patch must retire
+ * explicitly.
+ */
 static bool klp_legacy_same_line(const struct klp_patch *new_patch,
 				 const struct klp_patch *old_patch)
 {
-	return true;
+	return old_patch->replace;
 }
 
 struct klp_replace_policy klp_legacy_policy = {

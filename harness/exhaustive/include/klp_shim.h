@@ -264,6 +264,13 @@ static inline int list_empty(const struct list_head *head)
 {
 	return head->next == head;
 }
+static inline int list_empty_careful(const struct list_head *head)
+{
+	return list_empty(head);
+}
+/* One task, no preemption. */
+#define preempt_disable()	do { } while (0)
+#define preempt_enable()	do { } while (0)
 
 static inline int list_is_last(const struct list_head *list,
 			       const struct list_head *head)
@@ -494,7 +501,7 @@ struct static_key_false { int enabled; };
 #define static_branch_unlikely(k) unlikely((k)->enabled)
 
 /* ---- modules ---- */
-#define MODULE_NAME_LEN 56
+#define MODULE_NAME_LEN (64 - sizeof(unsigned long))
 #define TAINT_OOT_MODULE	12
 static inline bool test_bit(long nr, const volatile unsigned long *addr)
 {

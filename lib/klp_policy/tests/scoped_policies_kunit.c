@@ -662,13 +662,19 @@ static void tp_shadow_each(struct kunit *test, struct klp_patch *patch, bool all
 	if (!patch->states[0].is_shadow)
 		return;
 	if (!alloc) {
-		klp_shadow_free_all(patch->states[0].id, NULL);
+		/* The test's own variable only, and the owners list entry. */
+		klp_shadow_free(&tp_shadow_obj, patch->states[0].id, NULL);
+		patch->states[0].shadow_forced = false;
+		klp_shadow_disown(&patch->states[0]);
 		return;
 	}
-	/* As the carrier's own code would: the state owns it. */
+	/* An enabled carrier, whose own code allocates: the state owns it. */
+	klp_shadow_own(&patch->states[0], patch->mod);
 	data = klp_shadow_alloc_owned(&tp_shadow_obj, patch->states[0].id,
 				      sizeof(*data));
-	KUNIT_ASSERT_NOT_NULL(test, data);
+	KUNIT_EXPECT_NOT_NULL(test, data);
+	if (!data)
+		return;
 	*data = patch->states[0].id;
 }
 
@@ -762,9 +768,9 @@ static void tp_life_test(struct kunit *test)
 		klp_states_complete_transition(patch, target);
 	}
 	KUNIT_EXPECT_STREQ(test, tp_log, c->log);
-	/* A forced task may still use what the next carrier takes over. */
-	if (c->op == TP_FORCE && n->states[0].id)
-		KUNIT_EXPECT_TRUE(test, n->states[0].shadow_forced);
+	/* A forced task may still use the data: its id is pinned for good. */
+	if (c->op == TP_FORCE)
+		KUNIT_EXPECT_TRUE(test, klp_shadow_id_pinned(6));
 	if (c->foreign)
 		KUNIT_EXPECT_NOT_NULL(test, klp_shadow_get(&tp_shadow_foreign,
 							   c->old[0].state));
@@ -801,10 +807,13 @@ static const struct tp_life life_cases[] = {
 	  OLD({ LEGACY(true), .func = "f1", LIFE(5) }),
 	  { LEGACY(true), .func = "f1" }, TP_REVERSE, 0,
 	  "pre_unpatch o0 5 | post_patch o0 5" },
-	{ "legacy: two replaced patches carry the dropped state: the last undoes it once",
+	{ "legacy: a replacing patch leaves out an off-band patch's state: refused",
+	  OLD({ LEGACY(false), .func = "f1", LIFE(5) }),
+	  { LEGACY(true), .func = "f1" }, TP_ENABLE, -EINVAL, "" },
+	{ "legacy: two replaced patches carry the retired state: the last undoes it once",
 	  OLD({ LEGACY(false), .func = "f1", LIFE(5) },
 	      { LEGACY(false), .func = "f2", LIFE(5) }),
-	  { LEGACY(true), .func = "f1", .func2 = "f2" }, TP_ENABLE, 0,
+	  { LEGACY(true), .func = "f1", .func2 = "f2", .retire = 5 }, TP_ENABLE, 0,
 	  "pre_unpatch o1 5 | post_unpatch o1 5, free shadow 5" },
 	{ "legacy: a stacked patch shares the state: nothing enters",
 	  OLD({ LEGACY(false), .func = "f1", LIFE(5) }),
