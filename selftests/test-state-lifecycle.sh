@@ -794,8 +794,8 @@ livepatch: '$MOD_LP1': completing patching transition
 $(id_msgs $MOD_LP1 18 post_patch)
 livepatch: '$MOD_LP1': patching complete
 % insmod test_modules/$MOD_LP2.ko $LEG18 replace=1
-$(echo "livepatch: patch '$MOD_LP2' replaces '$MOD_LP1' across lines and leaves out its state id 18:" \
-	"list it in retire_states to retire it")
+$(echo "livepatch: patch '$MOD_LP2' replaces '$MOD_LP1' across lines" \
+	"and leaves out its state id 18: list it in retire_states to retire it")
 livepatch: Livepatch patch ($MOD_LP2) is not compatible with the already installed livepatches.
 insmod: ERROR: could not insert module test_modules/$MOD_LP2.ko: Invalid parameters
 % insmod test_modules/$MOD_LP2.ko $LEG18 replace=1 retire=18
