@@ -5,7 +5,7 @@
 # in the booted test kernel and checked step by step against the
 # reference model harness/stress/model.py (see harness/stress/README).
 #
-#   stress.sh model    one fixed-seed history (SEED=91, STEPS=250): the
+#   stress.sh model    one fixed-seed history (SEED=12, STEPS=250): the
 #                      phase of make check
 #   stress.sh stress   as many seeds as STRESS_MINUTES (30) allow, STEPS
 #                      (200) steps each; SEED=<n> replays that one only
@@ -91,7 +91,7 @@ run_seed() {
 build_modules
 seeds=0 steps_total=0 failed=0
 if [ "$MODE" = model ]; then
-	seed=${SEED:-91}
+	seed=${SEED:-12}
 	if run_seed "$seed" "${STEPS:-250}"; then
 		record_check pass "model: seed $seed, $STEPS_RUN steps as the model predicts ($(since "$start")s)"
 	else

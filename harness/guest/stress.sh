@@ -125,20 +125,27 @@ observe() {
 # callbacks() - the state callbacks and shadow destructor calls logged
 # since the last step, as "<patch>:<callback>:<id>" joined by ";", a run
 # of destructor calls of one id as "<patch>:free:<id>x<count>" (the order
-# of the frees is the shadow hash's); "-" when none
+# of the frees is the shadow hash's; "ffree": a foreign_id variable the
+# module frees when removed), the core's line for each state that leaves
+# at the end of a transition as "<patch>:leaving:<id>/<carrier>[/kept]"
+# (kept: "forced: shadow variables kept"), and replace_set's
+# accepted() notice as "<patch>:accepted:<sets>"; "-" when none
 CBSEEN=0
 callbacks() {
 	local lines i prev= n=0 out=
-	mapfile -t lines < <(dmesg |
-		sed -n 's/.*klp_st_cb klp_st_\([^ ]*\) \([^ ]*\) \([0-9]*\)$/\1:\2:\3/p')
+	mapfile -t lines < <(dmesg | sed -n \
+		-e 's/.*klp_st_cb klp_st_\([^ ]*\) \([^ ]*\) \([0-9]*\)$/\1:\2:\3/p' \
+		-e "s/.*'klp_st_\([^']*\)': state \([0-9]*\) of 'klp_st_\([^']*\)' leaves the system (forced: shadow variables kept)$/\1:leaving:\2\/\3\/kept/p" \
+		-e "s/.*'klp_st_\([^']*\)': state \([0-9]*\) of 'klp_st_\([^']*\)' leaves the system$/\1:leaving:\2\/\3/p" \
+		-e "s/.*patch 'klp_st_\([^']*\)' (replace_set=[0-9]*): operator override: also supersedes set \([0-9,]*\)$/\1:accepted:\2/p")
 	for ((i = CBSEEN; i <= ${#lines[@]}; i++)); do
-		if [[ $i -lt ${#lines[@]} && ${lines[i]} == *:free:* && ${lines[i]} == "$prev" ]]; then
+		if [[ $i -lt ${#lines[@]} && ${lines[i]} == *free:* && ${lines[i]} == "$prev" ]]; then
 			n=$((n + 1))
 			continue
 		fi
 		if [ -n "$prev" ]; then
 			out="$out${out:+;}$prev"
-			[[ $prev == *:free:* ]] && out="${out}x$n"
+			[[ $prev == *free:* ]] && out="${out}x$n"
 		fi
 		prev=${lines[i]:-}
 		n=1

@@ -18,7 +18,15 @@
  * "klp_st_cb <module> <callback> <id>", and owns shadow variables, which
  * every call of a new function allocates (one per function) and whose
  * destructor prints "klp_st_cb <module> free <id>"; state_fail=<id> makes
- * that state's pre_patch callback fail.
+ * that state's pre_patch callback fail. retire_states=<id>[,<id>...] lists
+ * the lifecycle states the patch retires (klp_patch.retire_states: left
+ * out across lines on purpose). foreign_id=<id> makes every new function
+ * also allocate a shadow variable of that id without declaring a state
+ * (as the upstream shadow samples do): the core does not own those; the
+ * module frees the ones it allocated when it is removed, printing
+ * "klp_st_cb <module> ffree <id>". also_supersede= is replace_set's
+ * operator override (KLP_REPLACE_SET_ALSO_SUPERSEDE_PARAM()), whose
+ * "operator override" notice the policy's accepted() prints.
  */
 
 #include <linux/delay.h>
@@ -54,6 +62,17 @@ static ulong state_fail;
 module_param(state_fail, ulong, 0400);
 MODULE_PARM_DESC(state_fail, "id of the klp_state whose pre_patch callback fails (-ENODEV)");
 
+static ulong retire[5];		/* zero-terminated: one more than the parameter takes */
+static int nr_retire;
+module_param_array_named(retire_states, retire, ulong, &nr_retire, 0400);
+MODULE_PARM_DESC(retire_states, "ids of the lifecycle states the patch retires (up to 4)");
+
+static ulong foreign_id;
+module_param(foreign_id, ulong, 0400);
+MODULE_PARM_DESC(foreign_id, "shadow variable id the new functions allocate without a state");
+
+KLP_REPLACE_SET_ALSO_SUPERSEDE_PARAM();
+
 static int sleep_pid;
 module_param(sleep_pid, int, 0644);
 MODULE_PARM_DESC(sleep_pid, "the task with this pid sleeps in the new functions while set");
@@ -74,6 +93,22 @@ static void st_sleep(void)
 
 static struct klp_state states[3];
 
+/* The foreign_id variables this module's code allocated, by function. */
+static unsigned long foreign_mine;
+
+static int st_foreign_ctor(void *obj, void *shadow_data, void *ctor_data)
+{
+	*(unsigned long *)shadow_data = foreign_id;
+	foreign_mine |= 1UL << (unsigned long)ctor_data;
+	return 0;
+}
+
+static void st_foreign_dtor(void *obj, void *shadow_data)
+{
+	pr_info("klp_st_cb %s ffree %lu\n", THIS_MODULE->name,
+		*(unsigned long *)shadow_data);
+}
+
 /*
  * A call of a new function allocates, before it may sleep, one shadow
  * variable per state of the patch that owns them, keyed by the function:
@@ -92,6 +127,11 @@ static void st_shadow_alloc(int fn)
 		if (data)
 			*data = states[i].id;
 	}
+	/* Not a state's: the ctor runs only when this call allocates it. */
+	if (foreign_id)
+		klp_shadow_get_or_alloc((char *)&init_task + fn, foreign_id,
+					sizeof(unsigned long), GFP_KERNEL,
+					st_foreign_ctor, (void *)(unsigned long)fn);
 }
 
 /*
@@ -174,6 +214,7 @@ static struct klp_patch patch = {
 	.mod = THIS_MODULE,
 	.objs = objs,
 	.states = states,
+	KLP_REPLACE_SET_ALSO_SUPERSEDE,
 };
 
 static const char *const target_names[] = {
@@ -209,6 +250,10 @@ static int klp_st_patch_init(void)
 		};
 
 	klp_test_set_policy(&patch);
+	if (nr_retire > 4)
+		return -EINVAL;
+	if (nr_retire)
+		patch.retire_states = retire;
 
 	for (i = 0; i < nr_state_ids && i < nr_state_vers; i++) {
 		states[i].id = state_ids[i];
@@ -228,8 +273,16 @@ static int klp_st_patch_init(void)
 	return klp_enable_patch(&patch);
 }
 
+/* The patch is gone: free the foreign_id variables this code allocated. */
 static void klp_st_patch_exit(void)
 {
+	int fn;
+
+	for (fn = 0; fn < 6; fn++) {
+		if (foreign_mine & (1UL << fn))
+			klp_shadow_free((char *)&init_task + fn, foreign_id,
+					st_foreign_dtor);
+	}
 }
 
 module_init(klp_st_patch_init);

@@ -6,9 +6,12 @@ The model is written from /work/shared/DESIGN.md sections 3 and 4,
 Documentation/livepatch/replace-policies.rst, the upstream livepatch
 documentation (livepatch.rst, cumulative-patches.rst, system-state.rst)
 and Documentation/ABI/testing/sysfs-kernel-livepatch, and the series
-v3 decisions (forced marks never taken back and set on every sharer,
-the state-sharing and fold-in refusals, -EBUSY before validate() for
-policies other than legacy): not from the kernel's C code. It predicts, for each operation of a history, the
+v3 and v4 decisions (forced marks never taken back and set on every
+sharer, the state-sharing and fold-in refusals, -EBUSY before validate()
+for policies other than legacy; v4: shadow variables owned by their
+state, kept under force, carriers of one id declared alike, lifecycle
+states dropped across lines only through retire_states, accepted()
+after the last step that can refuse): not from the kernel's C code. It predicts, for each operation of a history, the
 errno, the patches in /sys/kernel/livepatch with their enabled and
 transition files, the implementation a new call of each function runs,
 the modules loaded, whether a task that should sleep in a function
@@ -44,13 +47,15 @@ SUPERSEDES_MAX = 16
 OK, EINVAL, EBUSY, ENOENT, EEXIST, ENODEV = "0", "EINVAL", "EBUSY", "ENOENT", "EEXIST", "ENODEV"
 
 # The generator's scenarios (Gen.scenario_*), in turn.
-SCENARIOS = ["deep", "share", "fold", "lp3", "kept", "life"]
+SCENARIOS = ["deep", "share", "fold", "lp3", "kept", "life", "foreign", "forceshadow", "mixed",
+             "omit"]
 
 # A deliberately wrong model, to show that the recorded runs tell it
 # apart (model.py replay --mutant NAME): each names a rule it drops.
 MUTANTS = {"consistency", "state-share", "forced-pin", "forced-below", "tag-other-policies",
            "state-before-ebusy", "ebusy-first", "sleepers", "o-policy-check", "fold-in",
-           "leave-taken-over", "state-drop"}
+           "leave-taken-over", "state-drop", "shadow-foreign", "shadow-force", "mixed-carriers",
+           "silent-drop", "accepted-early"}
 MUTANT = set()
 
 
@@ -80,6 +85,9 @@ class Spec:
         self.states = {}          # id -> version
         self.life = set()         # ids of states with callbacks and shadow variables
         self.fail = 0             # id of the state whose pre_patch fails
+        self.retire = []          # retire_states: lifecycle state ids it retires
+        self.foreign = 0          # shadow id its code allocates without a state
+        self.also = []            # replace_set's also_supersede (operator override)
 
     def args(self):
         a = []
@@ -108,6 +116,12 @@ class Spec:
                 a.append("state_life=" + ",".join("1" if i in self.life else "0" for i in ids))
             if self.fail:
                 a.append("state_fail=%d" % self.fail)
+        if self.retire:
+            a.append("retire_states=" + ",".join(str(i) for i in self.retire))
+        if self.foreign:
+            a.append("foreign_id=%d" % self.foreign)
+        if self.also:
+            a.append("also_supersede=" + ",".join(str(i) for i in self.also))
         return a
 
     @property
@@ -160,7 +174,10 @@ class Model:
         self.hybrid = False       # the hybrid policy's module loaded
         self.live_impls = {}      # Patch.id -> module name, code still loaded
         self.events = []          # state callbacks and shadow frees of this step
-        self.shadow = {}          # state id -> functions with a shadow variable
+        self.shadow = {}          # shadow id -> {function: owned by the state}
+        self.pinned_ids = set()   # shadow ids a forced carrier pinned for good
+        self.mine = {}            # module -> functions of its foreign_id variables
+        self.last_foreign = {}    # module -> the foreign_id it was loaded with
 
     # ---- helpers -------------------------------------------------------
     def find(self, name):
@@ -234,13 +251,42 @@ class Model:
     def event(self, patch, what, sid):
         self.events.append("%s:%s:%d" % (patch.name[len("klp_st_"):], what, sid))
 
+    def kept_forced(self, patch, sid):
+        """Once a carrier of an is_shadow state was forced, the core frees
+        no shadow variable of its id again (the id is pinned), whichever
+        patch carries the state later."""
+        return "shadow-force" not in MUTANT and sid in self.pinned_ids
+
     def leave(self, patch, sid):
-        """A state leaves: its carrier's post_unpatch, then every shadow
-        variable with its id is freed (one destructor call each)."""
+        """A state leaves: its carrier's post_unpatch, then the shadow
+        variables of its id that the state owns (allocated by the code of
+        a carrier) are freed, one destructor call each, unless a forced
+        carrier keeps them."""
         self.event(patch, "post_unpatch", sid)
-        n = len(self.shadow.pop(sid, ()))
-        if n:
-            self.events.append("%s:free:%dx%d" % (patch.name[len("klp_st_"):], sid, n))
+        if self.kept_forced(patch, sid):
+            return
+        vs = self.shadow.get(sid, {})
+        gone = [f for f in vs if vs[f] or "shadow-foreign" in MUTANT]
+        for f in gone:
+            del vs[f]
+        if not vs:
+            self.shadow.pop(sid, None)
+        if gone:
+            self.events.append("%s:free:%dx%d" % (patch.name[len("klp_st_"):], sid, len(gone)))
+
+    def log_leaving(self, tp, items):
+        """The core's line for each lifecycle state that leaves at the end
+        of tp's transition, with its carrier, before the post_unpatch
+        callbacks."""
+        for o, sid in items:
+            self.events.append("%s:leaving:%d/%s%s" % (
+                tp.name[len("klp_st_"):], sid, o.name[len("klp_st_"):],
+                "/kept" if self.kept_forced(o, sid) else ""))
+
+    def keep_forced(self, p, tp):
+        """A forced patch pins the ids of its is_shadow states for good."""
+        if p.forced:
+            self.pinned_ids |= set(p.spec.life)
 
     def carried(self, sid, others):
         return any(sid in o.spec.states for o in others)
@@ -250,10 +296,21 @@ class Model:
         of that patch that owns them."""
         for p in self.patches:
             if p.id == impl:
-                for sid in p.spec.life:
-                    self.shadow.setdefault(sid, set()).add(f)
+                for sid in sorted(p.spec.life):
+                    self.shadow.setdefault(sid, {}).setdefault(f, True)
+                x = p.spec.foreign
+                if x and f not in self.shadow.get(x, {}):
+                    self.shadow.setdefault(x, {})[f] = False
+                    self.mine.setdefault(p.name, set()).add(f)
 
     def complete_states(self, t):
+        self.keep_forced(t.patch, t.patch)
+        for r in t.replaced:
+            self.keep_forced(r, t.patch)
+        if t.target == "patched":
+            self.log_leaving(t.patch, t.dropped)
+        else:
+            self.log_leaving(t.patch, [(t.patch, sid) for sid in t.changing])
         if t.target == "patched":
             for sid in t.changing:
                 self.event(t.patch, "post_patch", sid)
@@ -455,20 +512,57 @@ class Model:
             return why(EINVAL, "%s of kept %s refuses %s patch" % (opol, o.name, pol))
         return None
 
+    @staticmethod
+    def same_line(n, o):
+        """The policy's same_line(): legacy patches are one line, a
+        replace_set set is one, a non-zero tag is one; patches of two
+        policies never are, nor hybrid ones (the sample has none)."""
+        if n.pol != o.spec.pol:
+            return False
+        if n.pol == "legacy":
+            # legacy's line is its cumulative (.replace) patches
+            return o.spec.replace
+        if n.pol == "replace_set":
+            return n.replace_set == o.spec.replace_set
+        if n.pol == "tag":
+            return n.tag != 0 and o.spec.tag == n.tag
+        return False
+
     def state_refusal(self, n, replaced):
-        """Upstream's state rule, on the recorded decision (replaced): a
-        state with callbacks and shadow variables may be left out; one
-        taken over or shared keeps its shadow variables declared."""
+        """The state rule (system-state.rst), on the recorded decision
+        (replaced): the patch's own declarations (retire_states lists no
+        state it carries; an is_shadow state does not enter while shadow
+        variables of its id exist), then for every enabled patch: the
+        carriers of an id declare it alike (old-style or lifecycle),
+        never at a lower version; a replacing patch carries an old-style
+        state of a patch it replaces, and may leave a lifecycle one out
+        within the line, or across lines when it lists it in
+        retire_states."""
+        if set(n.retire) & set(n.states):
+            return why(EINVAL, "both carries and retires state %d" %
+                       min(set(n.retire) & set(n.states)))
+        for sid in sorted(n.life):
+            if "shadow-foreign" not in MUTANT and not self.carried(sid, self.patches) and \
+                    self.shadow.get(sid):
+                return why(EINVAL, "brings in state %d with is_shadow, but shadow variables "
+                           "with that id exist" % sid)
         for o in self.patches:
             for sid, ver in o.spec.states.items():
                 if sid in n.states:
-                    if sid in o.spec.life and sid not in n.life:
-                        return why(EINVAL, "carries state %d without the shadow variables %s "
-                                   "declares" % (sid, o.name))
+                    ol, nl = sid in o.spec.life, sid in n.life
+                    if ol != nl and ("mixed-carriers" not in MUTANT or ol):
+                        return why(EINVAL, "declares state %d %s callbacks, %s %s: mixed carriers" %
+                                   (sid, "with" if nl else "without", o.name,
+                                    "with" if ol else "without"))
                     if n.states[sid] < ver:
                         return why(EINVAL, "state %d lower than %s's" % (sid, o.name))
-                elif o in replaced and (sid not in o.spec.life or "state-drop" in MUTANT):
-                    return why(EINVAL, "lacks state %d of replaced %s" % (sid, o.name))
+                elif o in replaced:
+                    if sid not in o.spec.life or "state-drop" in MUTANT:
+                        return why(EINVAL, "lacks state %d of replaced %s" % (sid, o.name))
+                    if not self.same_line(n, o) and sid not in n.retire and \
+                            "silent-drop" not in MUTANT:
+                        return why(EINVAL, "replaces %s across lines and leaves out its state %d"
+                                   % (o.name, sid))
         return None
 
     # ---- operations ----------------------------------------------------
@@ -515,15 +609,19 @@ class Model:
         # States entering: no enabled patch carries them (one a replaced
         # patch carries is taken over, one a kept patch carries shared).
         entering = [sid for sid in sorted(n.states) if not self.carried(sid, self.patches)]
+        accepted = n.pol == "replace_set" and n.also
+        if accepted and "accepted-early" in MUTANT:
+            self.event(p, "accepted", n.also[0])
         for i, sid in enumerate(entering):
             if sid not in n.life:
                 continue
             self.event(p, "pre_patch", sid)
             if sid == n.fail:
                 # refused: klp_cancel_transition() undoes those set up
-                for done in entering[:i]:
-                    if done in n.life:
-                        self.leave(p, done)
+                done = [x for x in entering[:i] if x in n.life]
+                self.log_leaving(p, [(p, x) for x in done])
+                for x in done:
+                    self.leave(p, x)
                 return why(ENODEV, "pre_patch of state %d fails" % sid)
         # States leaving with a replaced patch: neither N nor a kept
         # patch carries them; the last replaced carrier undoes them.
@@ -538,8 +636,12 @@ class Model:
                 dropped.append((o, sid))
         for o, sid in dropped:
             self.event(o, "pre_unpatch", sid)
+        if accepted and "accepted-early" not in MUTANT:
+            # accepted(): past every step that can refuse the patch
+            self.event(p, "accepted", n.also[0])
         self.patches.append(p)
         self.mods.add(n.name)
+        self.last_foreign[n.name] = n.foreign
         self.live_impls[p.id] = n.name
         self.start(p, "patched", replaced, rf - n.funcs,
                    changing=[sid for sid in entering if sid in n.life], dropped=dropped)
@@ -611,6 +713,17 @@ class Model:
         assert not any(s.impl in self.live_impls and self.live_impls[s.impl] == name
                        for s in self.sleepers.values()), "model: code removed under a sleeper"
         self.mods.discard(name)
+        # its exit frees the foreign_id variables its code allocated
+        mine = self.mine.pop(name, set())
+        x = self.last_foreign.get(name)
+        vs = self.shadow.get(x, {})
+        gone = [f for f in sorted(mine) if f in vs]
+        for f in gone:
+            del vs[f]
+        if x in self.shadow and not vs:
+            del self.shadow[x]
+        if gone:
+            self.events.append("%s:ffree:%dx%d" % (name[len("klp_st_"):], x, len(gone)))
         return OK
 
     def op_tload(self):
@@ -819,7 +932,23 @@ class Gen:
         else:
             n.replace = True
             n.policy = r.choice([None, "legacy"])
+        if n.policy == "replace_set" and r.random() < 0.25:
+            n.also = [99]
+        self.add_retires(n)
         return n
+
+    def add_retires(self, n, prob=0.75):
+        """List in retire_states, mostly, the lifecycle states of the
+        patches n replaces across lines that n leaves out (the others
+        are refused)."""
+        if n.pol not in POLICIES:
+            return
+        for o in self.m.patches:
+            if not self.m.replaces(n, o) or self.m.same_line(n, o):
+                continue
+            for sid in sorted(o.spec.life):
+                if sid not in n.states and sid not in n.retire and self.r.random() < prob:
+                    n.retire.append(sid)
 
     def state_share_spec(self, name, lp3=False):
         """A hybrid .replace patch that replaces the replaceable hybrid
@@ -850,6 +979,13 @@ class Gen:
         return n
 
     def rand_spec(self, name):
+        n = self.rand_spec1(name)
+        if n.pol in ("legacy", "hybrid") and not n.foreign and self.r.random() < 0.06:
+            # shadow variables of an id without declaring a state
+            n.foreign = self.r.choice([x for x in (4, 5, 6) if x not in n.states])
+        return n
+
+    def rand_spec1(self, name):
         r = self.r
         if self.m.patches and r.random() < 0.35:
             return self.replacing_spec(name)
@@ -943,6 +1079,10 @@ class Gen:
                 n.supersedes = [0]
             else:
                 n.replace_set = 7
+        if kind == "invalid" and r.random() < 0.1:
+            # retires a state it carries
+            n.states, n.life, n.retire = {1: 1}, set(), [1]
+        self.add_retires(n)
         return n
 
     def candidates_sleep(self):
@@ -1135,6 +1275,8 @@ class Gen:
         fix.states, fix.life = {sid: 1}, {sid}
         if r.random() < 0.1:
             fix.fail = sid
+        if r.random() < 0.4:
+            fix.also = [99]           # accepted() once its pre_patch ran
 
         def then():
             if m.trans or not m.find(fix.name):
@@ -1150,9 +1292,253 @@ class Gen:
                 n.replace_set, n.supersedes = b, [a]
             if how == "fold":
                 n.states, n.life = {sid: 1}, {sid}
+            elif how == "retire" and r.random() < 0.75:
+                n.retire = [sid]          # else refused: across lines
+            if n.supersedes and r.random() < 0.3:
+                n.also = [99]
             return ("load", n)
         self.queue = [then]
         return ("load", fix)
+
+    def fresh(self, ids=(4, 5, 6)):
+        """Functions of loaded objects no patch or task uses, replace
+        sets no patch has, and state ids no patch carries."""
+        m = self.m
+        used = set().union(*[p.funcs for p in m.patches]) if m.patches else set()
+        used |= {s.func for s in m.sleepers.values()}
+        fs = [f for f in FUNCS if f not in used and f in m.loaded_funcs()]
+        sets = [x for x in (3, 5, 7, 9, 11) if x not in self.scopes("replace_set")]
+        free_ids = [x for x in ids if not any(x in p.spec.states for p in m.patches)]
+        return fs, sets, free_ids
+
+    def carrier(self, sid, f, a):
+        """A replace_set patch of set a bringing in lifecycle state sid."""
+        n = Spec(self.free_name())
+        n.policy, n.replace_set, n.funcs = "replace_set", a, {f}
+        n.states, n.life = {sid: self.max_version(sid)}, {sid}
+        if self.r.random() < 0.3:
+            n.also = [99]
+        return n
+
+    def scenario_foreign(self):
+        """A livepatch G (legacy or hybrid) whose code allocates shadow
+        variables of id x without declaring a state, and a lifecycle
+        carrier C of x (replace_set): C brought in while G's variables
+        exist is refused; C enabled first owns only its own variables,
+        and when x leaves G's stay; G's module frees its own when
+        removed, then C may come in."""
+        m, r = self.m, self.r
+        fs, sets, _ = self.fresh()
+        if m.trans or len(m.mods) > len(POOL) - 4 or len(fs) < 2 or not sets:
+            return None
+        x = r.choice([4, 5, 6])
+        fg, fc = r.sample(fs, 2)
+        a = r.choice(sets)
+        g = Spec(self.free_name())
+        g.policy = r.choice([None, "legacy", "hybrid"])
+        g.replaceable = g.policy == "hybrid" and r.random() < 0.5
+        g.funcs, g.foreign = {fg}, x
+        c = [None]
+
+        def load_c():
+            if m.trans or not self.free_name():
+                return None
+            c[0] = self.carrier(x, fc, a)
+            return ("load", c[0])
+
+        def load_g():
+            if m.trans or g.name in m.mods or not self.free_name():
+                return None
+            g.name = self.free_name()
+            return ("load", g)
+
+        def disable(which):
+            def op():
+                n = g if which == "g" else c[0]
+                return ("disable", n.name) if n and m.find(n.name) and not m.trans else None
+            return op
+
+        def rmmod_g():
+            ok = g.name in m.mods and not m.find(g.name) and g.name not in m.pinned
+            return ("rmmod", g.name) if ok and not m.trans else None
+        if r.random() < 0.4:
+            # the carrier first, then G; x leaves, G's variables stay
+            self.queue = [load_g, disable("c"), load_c, disable("g"), rmmod_g, load_c]
+            c[0] = self.carrier(x, fc, a)
+            return ("load", c[0])
+        self.queue = [load_c, disable("g"), rmmod_g, load_c]
+        return ("load", g)
+
+    def scenario_forceshadow(self):
+        """Force with shadow data: a fix F (replace_set a) brings in
+        lifecycle state x, a task sleeps in F's code (its variable
+        allocated), then F is retired by a patch superseding a (listing
+        x in retire_states) or disabled; the transition stalls and is
+        forced: x leaves with its callbacks, but its variables stay
+        ("forced: shadow variables kept"), and a carrier of x brought in
+        later is refused."""
+        m, r = self.m, self.r
+        fs, sets, ids = self.fresh()
+        ids = [x for x in ids if not m.shadow.get(x)]
+        if m.trans or len(m.mods) > len(POOL) - 5 or not fs or len(sets) < 2 or not ids \
+                or len(m.sleepers) > 2:
+            return None
+        a, b = r.sample(sets, 2)
+        x = r.choice(ids)
+        f = r.choice(fs)
+        fix = self.carrier(x, f, a)
+        name = [None]
+
+        def sleep():
+            if m.trans or not m.find(fix.name) or fix.name in m.sleepers or \
+                    m.impl(f) != m.find(fix.name).id:
+                return None
+            return ("sleep", fix.name, f)
+
+        def retire():
+            if m.trans or not m.find(fix.name) or fix.name not in m.sleepers:
+                return None
+            if r.random() < 0.3:
+                name[0] = fix.name
+                return ("disable", fix.name)
+            if not self.free_name():
+                return None
+            n = Spec(self.free_name())
+            n.policy, n.replace_set, n.supersedes = "replace_set", b, [a]
+            n.funcs, n.retire = {f}, [x]
+            if r.random() < 0.3:
+                n.also = [99]
+            name[0] = n.name
+            return ("load", n)
+
+        def force():
+            t = m.trans
+            if not t or t.patch.name != name[0]:
+                return None
+            return ("force", t.patch.name)
+
+        def wake():
+            return ("wake", fix.name) if fix.name in m.sleepers else None
+
+        def reload():
+            if m.trans or not self.free_name():
+                return None
+            fs2, sets2, _ = self.fresh()
+            if not fs2 or not sets2:
+                return None
+            return ("load", self.carrier(x, r.choice(fs2), r.choice(sets2)))
+        self.queue = [sleep, retire, force, wake, reload]
+        return ("load", fix)
+
+    def scenario_mixed(self):
+        """A patch declaring a state id old-style while an enabled patch
+        declares it with callbacks and shadow variables, or the other
+        way round: refused, whether it keeps or replaces that patch."""
+        m, r = self.m, self.r
+        cands = [(o, sid) for o in m.patches for sid in sorted(o.spec.states)]
+        if m.trans or not self.free_name():
+            return None
+        old = [(o, sid) for o, sid in cands if sid not in o.spec.life]
+        if not old and r.random() < 0.6:
+            # an old-style carrier first, stacking where no scoped patch is
+            ids = self.unscoped_funcs(ids=True)
+            fs = self.unscoped_funcs()
+            if not ids or not fs or len(m.mods) > len(POOL) - 3:
+                return None
+            k = Spec(self.free_name())
+            k.policy = r.choice([None, "legacy", "hybrid"])
+            k.replaceable = k.policy == "hybrid" and r.random() < 0.5
+            k.funcs = {r.choice(fs)}
+            sid = r.choice(ids)
+            k.states = {sid: self.max_version(sid)}
+            self.queue = [lambda: None if m.trans else self.scenario_mixed()]
+            return ("load", k)
+        if not cands:
+            return None
+        o, sid = r.choice(old if old and r.random() < 0.6 else cands)
+        n = Spec(self.free_name())
+        pol = o.spec.pol
+        if r.random() < 0.5:
+            # replacing o
+            n.funcs = set(o.funcs)
+            n.states = {i: self.max_version(i) for i in o.spec.states}
+            n.life = set(o.spec.life)
+            if pol == "replace_set":
+                n.policy, n.replace_set = "replace_set", o.spec.replace_set
+            elif pol == "tag":
+                n.policy, n.tag = "tag", o.spec.tag or 1
+            elif pol == "hybrid":
+                n.policy, n.replace = "hybrid", True
+            else:
+                n.replace = True
+        else:
+            # keeping it: stacking where no scoped patch is
+            fs = self.unscoped_funcs() or FUNCS
+            n.policy = r.choice([None, "legacy", "hybrid"])
+            n.funcs = {r.choice(fs)}
+            n.states = {sid: self.max_version(sid)}
+        if sid in o.spec.life:
+            n.life.discard(sid)
+        else:
+            n.life.add(sid)
+        return ("load", n)
+
+    def scenario_omit(self):
+        """A patch replacing across lines (superseding another set, tag t
+        over tag 0, a legacy .replace over another policy's patch) that
+        leaves out a lifecycle state of a patch it replaces: refused
+        unless it lists it in retire_states (then, maybe, again with)."""
+        m, r = self.m, self.r
+        cands = [(o, sid) for o in m.patches for sid in sorted(o.spec.life)]
+        if m.trans or not self.free_name():
+            return None
+        if not cands:
+            # a fix bringing in a lifecycle state first
+            fs, sets, ids = self.fresh()
+            ids = [x for x in ids if not m.shadow.get(x)]
+            if not fs or not sets or not ids or len(m.mods) > len(POOL) - 3:
+                return None
+            fix = self.carrier(r.choice(ids), r.choice(fs), r.choice(sets))
+            self.queue = [lambda: None if m.trans or not m.find(fix.name) else self.scenario_omit()]
+            return ("load", fix)
+        o, sid = r.choice(cands)
+        sets = [x for x in (3, 5, 7, 9, 11) if x != o.spec.replace_set]
+        newset = r.choice(sets)
+        tag = r.choice([1, 7])
+
+        def build(retire):
+            n = Spec(self.free_name())
+            pol = o.spec.pol
+            if pol == "replace_set":
+                n.policy, n.replace_set = "replace_set", newset
+                n.supersedes = [o.spec.replace_set]
+                if r.random() < 0.3:
+                    n.also = [99]
+            elif pol == "tag" and o.spec.tag == 0:
+                n.policy, n.tag = "tag", tag
+            else:
+                n.replace = True
+                n.policy = r.choice([None, "legacy"])
+            rep_ = [p for p in m.patches if m.replaces(n, p)]
+            n.funcs = set().union(*[p.funcs for p in rep_]) if rep_ else {r.choice(FUNCS)}
+            for p in rep_:
+                for i in p.spec.states:
+                    n.states[i] = self.max_version(i)
+                    if i in p.spec.life:
+                        n.life.add(i)
+            n.states.pop(sid, None)
+            n.life.discard(sid)
+            if retire:
+                n.retire = [sid]
+            return ("load", n)
+        first = r.random() < 0.5
+
+        def again():
+            if m.trans or not m.find(o.name) or first or not self.free_name():
+                return None
+            return build(True)
+        self.queue = [again]
+        return build(first)
 
     def scenario_kept(self):
         """A patch of another policy (legacy, hybrid; or tag) on a
@@ -1231,7 +1617,7 @@ class Gen:
             ("wake", (16 if m.trans else 5) if m.sleepers else 0),
             ("prmmod", 1),
             ("rmmod_pinned", 3 if m.pinned else 0),
-            ("scenario", 8 if not stalled else 0),
+            ("scenario", 13 if not stalled else 0),
             ("busy", 9 if stalled else 0),
         ]
         op = self.pick(w)
@@ -1427,6 +1813,11 @@ def parse_plan_line(line):
             if "state_life" in kv:
                 n.life = {i for i, x in zip(ids, kv["state_life"].split(",")) if x == "1"}
             n.fail = int(kv.get("state_fail", 0))
+        if "retire_states" in kv:
+            n.retire = [int(x) for x in kv["retire_states"].split(",")]
+        n.foreign = int(kv.get("foreign_id", 0))
+        if "also_supersede" in kv:
+            n.also = [int(x) for x in kv["also_supersede"].split(",")]
         return ("load", n)
     if op in ("disable", "enable", "force", "rmmod", "wake"):
         return (op, args[0])
