@@ -43,9 +43,11 @@
  *		Asked of @new_patch's policy for every enabled patch,
  *		whatever that patch's policy.
  * @validate:	(optional) refuse @patch, which uses this policy (by name
- *		or as the default), because of its own parameters; return
- *		0, or -EINVAL after one pr_err() naming the patch and the
- *		parameter.
+ *		or as the default), because of its own parameters or of the
+ *		whole set of enabled patches (klp_policy_next_enabled());
+ *		called for every such patch, also when no patch is enabled;
+ *		return 0, or -EINVAL after one pr_err() naming the patch and
+ *		the parameter.
  * @check:	(optional) refuse @new_patch because of the enabled patch
  *		@old_patch; return 0, or -EINVAL after one pr_err() naming
  *		both patches and the function or state id. Asked of
