@@ -42,6 +42,27 @@ function state_msgs() {
 	done
 }
 
+# id_msgs(modname, id, callback...) - the messages of state id's callbacks
+function id_msgs() {
+	local mod="$1" id="$2"; shift 2
+	local cb
+
+	for cb in "$@"; do
+		echo "$mod: state $id: $cb"
+	done
+}
+
+# id_enable_msgs(modname, id) - modname enabled, bringing state id in
+function id_enable_msgs() {
+	echo "livepatch: enabling patch '$1'
+livepatch: '$1': initializing patching transition
+$(id_msgs "$1" "$2" "pre_patch (0)")
+livepatch: '$1': starting patching transition
+livepatch: '$1': completing patching transition
+$(id_msgs "$1" "$2" post_patch)
+livepatch: '$1': patching complete"
+}
+
 # frees(n) - n times "free shadow", for state_msgs
 function frees() {
 	local i
@@ -53,13 +74,7 @@ function frees() {
 
 # state_enable_msgs(modname) - modname enabled, bringing state 7 in
 function state_enable_msgs() {
-	echo "livepatch: enabling patch '$1'
-livepatch: '$1': initializing patching transition
-$(state_msgs "$1" "pre_patch (0)")
-livepatch: '$1': starting patching transition
-livepatch: '$1': completing patching transition
-$(state_msgs "$1" post_patch)
-livepatch: '$1': patching complete"
+	id_enable_msgs "$1" 7
 }
 
 # leave_msg(modname, carrier[, id]) - the core's line naming the state
@@ -441,15 +456,6 @@ function exists_msgs() {
 livepatch: Livepatch patch ($1) is not compatible with the already installed livepatches."
 }
 
-# The messages of state <id>'s callbacks in a module, for the edges below.
-function id_msgs() {
-	local mod="$1" id="$2"; shift 2
-	local cb
-
-	for cb in "$@"; do
-		echo "$mod: state $id: $cb"
-	done
-}
 
 LEG="policy=legacy funca=0 funcb=1"
 
@@ -475,13 +481,7 @@ unload_lp $MOD_LP2
 unload_lp $MOD_LP1
 
 check_result "% insmod test_modules/$MOD_LP1.ko $LEG state_id=11 state_version=1 state_life=1
-livepatch: enabling patch '$MOD_LP1'
-livepatch: '$MOD_LP1': initializing patching transition
-$(id_msgs $MOD_LP1 11 "pre_patch (0)")
-livepatch: '$MOD_LP1': starting patching transition
-livepatch: '$MOD_LP1': completing patching transition
-$(id_msgs $MOD_LP1 11 post_patch)
-livepatch: '$MOD_LP1': patching complete
+$(id_enable_msgs $MOD_LP1 11)
 % insmod test_modules/$MOD_LP2.ko $LEG shadow_id=11
 $(enable_msgs $MOD_LP2)
 % echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
@@ -574,13 +574,7 @@ livepatch: applying patch '$SAMPLE_FIX1' to loading module '$SAMPLE_MOD'
 $(exists_msgs $MOD_LP1 1)
 insmod: ERROR: could not insert module test_modules/$MOD_LP1.ko: Invalid parameters
 % insmod test_modules/$MOD_LP1.ko $LIFE2
-livepatch: enabling patch '$MOD_LP1'
-livepatch: '$MOD_LP1': initializing patching transition
-$(id_msgs $MOD_LP1 2 "pre_patch (0)")
-livepatch: '$MOD_LP1': starting patching transition
-livepatch: '$MOD_LP1': completing patching transition
-$(id_msgs $MOD_LP1 2 post_patch)
-livepatch: '$MOD_LP1': patching complete
+$(id_enable_msgs $MOD_LP1 2)
 $(enable_msgs $SAMPLE_FIX2)
 % echo 0 > $KLP_SYSFS_DIR/$MOD_LP1/enabled
 livepatch: '$MOD_LP1': initializing unpatching transition
@@ -639,13 +633,7 @@ insmod: ERROR: could not insert module test_modules/$MOD_LP2.ko: Invalid paramet
 $(disable_msgs $MOD_LP1)
 % rmmod $MOD_LP1
 % insmod test_modules/$MOD_LP1.ko $policy funca=0 funcb=1 $LIFE14
-livepatch: enabling patch '$MOD_LP1'
-livepatch: '$MOD_LP1': initializing patching transition
-$(id_msgs $MOD_LP1 14 "pre_patch (0)")
-livepatch: '$MOD_LP1': starting patching transition
-livepatch: '$MOD_LP1': completing patching transition
-$(id_msgs $MOD_LP1 14 post_patch)
-livepatch: '$MOD_LP1': patching complete
+$(id_enable_msgs $MOD_LP1 14)
 % insmod test_modules/$MOD_LP2.ko $policy funca=0 funcb=1 $OLD14
 $(mixed_msg $MOD_LP2 without $MOD_LP1 with)
 livepatch: Livepatch patch ($MOD_LP2) is not compatible with the already installed livepatches.
@@ -786,13 +774,7 @@ unload_lp $MOD_LP2
 unload_lp $MOD_LP1
 
 check_result "% insmod test_modules/$MOD_LP1.ko $LEG18 state_id=18 state_version=1 state_life=1
-livepatch: enabling patch '$MOD_LP1'
-livepatch: '$MOD_LP1': initializing patching transition
-$(id_msgs $MOD_LP1 18 "pre_patch (0)")
-livepatch: '$MOD_LP1': starting patching transition
-livepatch: '$MOD_LP1': completing patching transition
-$(id_msgs $MOD_LP1 18 post_patch)
-livepatch: '$MOD_LP1': patching complete
+$(id_enable_msgs $MOD_LP1 18)
 % insmod test_modules/$MOD_LP2.ko $LEG18 replace=1
 $(echo "livepatch: patch '$MOD_LP2' replaces '$MOD_LP1' across lines" \
 	"and leaves out its state id 18: list it in retire_states to retire it")
@@ -827,13 +809,7 @@ unload_lp $MOD_LP2
 unload_lp $MOD_LP1
 
 check_result "% insmod test_modules/$MOD_LP1.ko $BLK19
-livepatch: enabling patch '$MOD_LP1'
-livepatch: '$MOD_LP1': initializing patching transition
-$(id_msgs $MOD_LP1 19 "pre_patch (0)")
-livepatch: '$MOD_LP1': starting patching transition
-livepatch: '$MOD_LP1': completing patching transition
-$(id_msgs $MOD_LP1 19 post_patch)
-livepatch: '$MOD_LP1': patching complete
+$(id_enable_msgs $MOD_LP1 19)
 % insmod test_modules/$MOD_LP2.ko policy=legacy replace=1
 livepatch: patch '$MOD_LP2' replaces '$MOD_LP1' but lacks its state id 19
 livepatch: Livepatch patch ($MOD_LP2) is not compatible with the already installed livepatches.
@@ -934,13 +910,7 @@ unload_lp $MOD_LP3
 unload_lp $MOD_LP2
 
 check_result "% insmod test_modules/$MOD_LP10.ko $SET1 hold=1
-livepatch: enabling patch '$MOD_LP10'
-livepatch: '$MOD_LP10': initializing patching transition
-$(id_msgs $MOD_LP10 17 "pre_patch (0)")
-livepatch: '$MOD_LP10': starting patching transition
-livepatch: '$MOD_LP10': completing patching transition
-$(id_msgs $MOD_LP10 17 post_patch)
-livepatch: '$MOD_LP10': patching complete
+$(id_enable_msgs $MOD_LP10 17)
 $MOD_LP10: shadow_count_call: sleeping
 % insmod test_modules/$MOD_LP2.ko $SET1
 $(start_msgs $MOD_LP2)
